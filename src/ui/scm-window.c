@@ -14,6 +14,7 @@ struct _ScmWindow
 
   AdwLeaflet *leaflet;
   GtkStack *stack;
+  AdwWindowTitle *content_title;
 };
 
 G_DEFINE_FINAL_TYPE (ScmWindow, scm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -21,6 +22,12 @@ G_DEFINE_FINAL_TYPE (ScmWindow, scm_window, ADW_TYPE_APPLICATION_WINDOW)
 static void
 stack_visible_child_changed_cb (ScmWindow *self)
 {
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+
+  if (child != NULL)
+    adw_window_title_set_title (self->content_title,
+                                gtk_stack_page_get_title (gtk_stack_get_page (self->stack, child)));
+
   /* On a narrow window the sidebar and the content are one page each:
    * choosing a page in the sidebar shows it. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -45,6 +52,7 @@ scm_window_class_init (ScmWindowClass *klass)
                                                RESOURCE_PREFIX "/ui/scm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, content_title);
   gtk_widget_class_bind_template_callback (widget_class, stack_visible_child_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_activated);
@@ -54,6 +62,7 @@ static void
 scm_window_init (ScmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stack_visible_child_changed_cb (self);
 }
 
 ScmWindow *
@@ -70,4 +79,22 @@ scm_window_get_visible_page (ScmWindow *self)
   g_return_val_if_fail (SCM_IS_WINDOW (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+scm_window_set_visible_page (ScmWindow  *self,
+                             const char *name)
+{
+  g_return_if_fail (SCM_IS_WINDOW (self));
+  g_return_if_fail (name != NULL);
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+GtkStack *
+scm_window_get_stack (ScmWindow *self)
+{
+  g_return_val_if_fail (SCM_IS_WINDOW (self), NULL);
+
+  return self->stack;
 }

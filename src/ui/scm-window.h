@@ -14,5 +14,8 @@ G_DECLARE_FINAL_TYPE (ScmWindow, scm_window, SCM, WINDOW, AdwApplicationWindow)
 
 ScmWindow  *scm_window_new              (ScmApplication *application);
 const char *scm_window_get_visible_page (ScmWindow      *self);
+void        scm_window_set_visible_page (ScmWindow      *self,
+                                         const char     *name);
+GtkStack   *scm_window_get_stack        (ScmWindow      *self);
 
 G_END_DECLS
