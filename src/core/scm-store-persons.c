@@ -1,0 +1,691 @@
+/* Copyright 2026 The ScmEnroll Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scm-core"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "scm-error.h"
+#include "scm-store-private.h"
+#include "scm-validate.h"
+
+/* Persons: the people who may enroll, their Secret IDs and sponsor
+ * validation. */
+
+/* X.509's upper bound for a common name (RFC 5280, ub-common-name). */
+#define COMMON_NAME_MAX_CHARS 64
+#define PRINCIPAL_MAX_CHARS 254
+
+#define PERSON_COLUMNS \
+  "id, organization_id, department_id, domain_id, first_name, middle_name, last_name, email," \
+  " secondary_emails, phone, common_name, upn, eppn, validation_type, sponsor_validated_at," \
+  " sponsor_validated_by, secret_id_hash IS NOT NULL, created_at, created_by, modified_at," \
+  " modified_by, deleted_at"
+
+static gpointer
+person_from_row (sqlite3_stmt *stmt)
+{
+  ScmPerson *person = scm_person_new ();
+  ScmValidationType validation = SCM_VALIDATION_STANDARD;
+  const char *secondary = scm_store_column_text (stmt, 8);
+
+  scm_person_set_id (person, sqlite3_column_int64 (stmt, 0));
+  scm_person_set_organization_id (person, sqlite3_column_int64 (stmt, 1));
+  scm_person_set_department_id (person, sqlite3_column_int64 (stmt, 2));
+  scm_person_set_domain_id (person, sqlite3_column_int64 (stmt, 3));
+  scm_person_set_first_name (person, scm_store_column_text (stmt, 4));
+  scm_person_set_middle_name (person, scm_store_column_text (stmt, 5));
+  scm_person_set_last_name (person, scm_store_column_text (stmt, 6));
+  scm_person_set_email (person, scm_store_column_text (stmt, 7));
+  if (secondary != NULL && *secondary != '\0')
+    {
+      g_auto(GStrv) emails = g_strsplit (secondary, ",", -1);
+      scm_person_set_secondary_emails (person, (const char * const *) emails);
+    }
+  scm_person_set_phone (person, scm_store_column_text (stmt, 9));
+  scm_person_set_common_name (person, scm_store_column_text (stmt, 10));
+  scm_person_set_upn (person, scm_store_column_text (stmt, 11));
+  scm_person_set_eppn (person, scm_store_column_text (stmt, 12));
+  scm_validation_type_from_string (scm_store_column_text (stmt, 13), &validation);
+  scm_person_set_validation_type (person, validation);
+  scm_person_set_sponsor_validated (person, sqlite3_column_type (stmt, 14) != SQLITE_NULL);
+  scm_person_set_sponsor_validated_at (person, sqlite3_column_int64 (stmt, 14));
+  scm_person_set_sponsor_validated_by (person, scm_store_column_text (stmt, 15));
+  scm_person_set_has_secret_id (person, sqlite3_column_int (stmt, 16) != 0);
+  scm_person_set_created_at (person, sqlite3_column_int64 (stmt, 17));
+  scm_person_set_created_by (person, scm_store_column_text (stmt, 18));
+  scm_person_set_modified_at (person, sqlite3_column_int64 (stmt, 19));
+  scm_person_set_modified_by (person, scm_store_column_text (stmt, 20));
+  scm_person_set_deleted_at (person, sqlite3_column_int64 (stmt, 21));
+  return person;
+}
+
+typedef struct
+{
+  char *first_name;
+  char *middle_name;
+  char *last_name;
+  char *email;
+  char *secondary_emails;
+  char *phone;
+  char *common_name;
+  char *upn;
+  char *eppn;
+  char *delegation;
+  gint64 domain_id;
+} PersonFields;
+
+static void
+person_fields_clear (PersonFields *fields)
+{
+  g_free (fields->first_name);
+  g_free (fields->middle_name);
+  g_free (fields->last_name);
+  g_free (fields->email);
+  g_free (fields->secondary_emails);
+  g_free (fields->phone);
+  g_free (fields->common_name);
+  g_free (fields->upn);
+  g_free (fields->eppn);
+  g_free (fields->delegation);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PersonFields, person_fields_clear)
+
+/* UPN and EPPN look like "user@scope"; they need not be mailboxes. */
+static gboolean
+check_principal (const char  *value,
+                 const char  *field,
+                 char       **out,
+                 GError     **error)
+{
+  g_autofree char *trimmed = NULL;
+  const char *at;
+
+  if (!scm_validate_text (value, field, PRINCIPAL_MAX_CHARS, 0, &trimmed, error))
+    return FALSE;
+  if (trimmed == NULL)
+    {
+      *out = NULL;
+      return TRUE;
+    }
+
+  at = strchr (trimmed, '@');
+  if (at == NULL || at == trimmed || at[1] == '\0' || strchr (trimmed, ' ') != NULL)
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
+                   "%s “%s” must look like name@scope, without spaces.", field, trimmed);
+      return FALSE;
+    }
+  *out = g_steal_pointer (&trimmed);
+  return TRUE;
+}
+
+static gboolean
+check_person (ScmStore     *self,
+              ScmPerson    *person,
+              PersonFields *fields,
+              GError      **error)
+{
+  g_autoptr(ScmDomain) domain = NULL;
+  g_autoptr(GString) secondary = g_string_new (NULL);
+  const char * const *secondary_emails = scm_person_get_secondary_emails (person);
+  const char *phone = scm_person_get_phone (person);
+  const char *common_name = scm_person_get_common_name (person);
+  gint64 organization_id = scm_person_get_organization_id (person);
+  gint64 department_id = scm_person_get_department_id (person);
+  gint64 other;
+
+  if (!scm_store_check_org_dept (self, organization_id, department_id, &fields->delegation,
+                                 error)
+      || !scm_validate_name (scm_person_get_first_name (person), "The first name",
+                             &fields->first_name, error)
+      || !scm_validate_text (scm_person_get_middle_name (person), "The middle name",
+                             SCM_NAME_MAX_CHARS, 0, &fields->middle_name, error)
+      || !scm_validate_name (scm_person_get_last_name (person), "The last name",
+                             &fields->last_name, error)
+      || !scm_validate_email (scm_person_get_email (person), &fields->email, error))
+    return FALSE;
+
+  if (!scm_store_query_int64 (self, &other, 0, error,
+                              "SELECT id FROM persons WHERE email = ? AND deleted_at IS NULL"
+                              " AND id <> ?", "ti", fields->email, scm_person_get_id (person)))
+    return FALSE;
+  if (other != 0)
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
+                   "A person with the email %s already exists; edit that person instead.",
+                   fields->email);
+      return FALSE;
+    }
+
+  domain = scm_store_find_delegating_domain (self, fields->email, organization_id,
+                                             department_id, error);
+  if (domain == NULL)
+    return FALSE;
+  fields->domain_id = scm_domain_get_id (domain);
+
+  for (guint i = 0; secondary_emails != NULL && secondary_emails[i] != NULL; i++)
+    {
+      g_autofree char *email = NULL;
+      g_autoptr(ScmDomain) secondary_domain = NULL;
+      g_autofree char *padded = NULL;
+      g_autofree char *existing = NULL;
+      g_autofree char *trimmed = g_strstrip (g_strdup (secondary_emails[i]));
+
+      if (*trimmed == '\0')
+        continue;
+      if (!scm_validate_email (trimmed, &email, error))
+        return FALSE;
+      padded = g_strconcat (",", email, ",", NULL);
+      existing = g_strconcat (",", secondary->str, ",", NULL);
+      if (g_strcmp0 (email, fields->email) == 0 || strstr (existing, padded) != NULL)
+        continue;
+
+      secondary_domain = scm_store_find_delegating_domain (self, email, organization_id,
+                                                           department_id, error);
+      if (secondary_domain == NULL)
+        return FALSE;
+      if (secondary->len > 0)
+        g_string_append_c (secondary, ',');
+      g_string_append (secondary, email);
+    }
+  fields->secondary_emails = secondary->len > 0 ? g_strdup (secondary->str) : NULL;
+
+  if (phone != NULL && *phone != '\0' && !scm_validate_phone (phone, &fields->phone, error))
+    return FALSE;
+
+  if (common_name == NULL || *common_name == '\0')
+    {
+      g_autofree char *generated = g_strdup_printf ("%s %s", fields->first_name,
+                                                    fields->last_name);
+      if (!scm_validate_text (generated, "The common name", COMMON_NAME_MAX_CHARS,
+                              SCM_TEXT_REQUIRED, &fields->common_name, error))
+        return FALSE;
+    }
+  else if (!scm_validate_text (common_name, "The common name", COMMON_NAME_MAX_CHARS,
+                               SCM_TEXT_REQUIRED, &fields->common_name, error))
+    return FALSE;
+
+  if (!check_principal (scm_person_get_upn (person), "The UPN", &fields->upn, error)
+      || !check_principal (scm_person_get_eppn (person), "The EPPN", &fields->eppn, error))
+    return FALSE;
+
+  if (scm_validation_type_to_string (scm_person_get_validation_type (person)) == NULL)
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
+                   "The validation type of %s must be standard or high.", fields->email);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+person_apply (ScmPerson    *person,
+              PersonFields *fields)
+{
+  g_auto(GStrv) secondary = NULL;
+
+  if (fields->secondary_emails != NULL)
+    secondary = g_strsplit (fields->secondary_emails, ",", -1);
+
+  scm_person_set_domain_id (person, fields->domain_id);
+  scm_person_set_first_name (person, fields->first_name);
+  scm_person_set_middle_name (person, fields->middle_name);
+  scm_person_set_last_name (person, fields->last_name);
+  scm_person_set_email (person, fields->email);
+  scm_person_set_secondary_emails (person, (const char * const *) secondary);
+  scm_person_set_phone (person, fields->phone);
+  scm_person_set_common_name (person, fields->common_name);
+  scm_person_set_upn (person, fields->upn);
+  scm_person_set_eppn (person, fields->eppn);
+}
+
+static gboolean
+create_person_tx (ScmStore  *self,
+                  ScmPerson *person,
+                  GError   **error)
+{
+  g_auto(PersonFields) fields = { 0 };
+  g_autofree char *message = NULL;
+  gint64 now = scm_store_now ();
+
+  if (!check_person (self, person, &fields, error)
+      || !scm_store_run (self, error,
+                         "INSERT INTO persons (organization_id, department_id, domain_id,"
+                         " first_name, middle_name, last_name, email, secondary_emails, phone,"
+                         " common_name, upn, eppn, validation_type, created_at, created_by,"
+                         " modified_at, modified_by)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "iIitttttttttt" "itit",
+                         scm_person_get_organization_id (person),
+                         scm_person_get_department_id (person), fields.domain_id,
+                         fields.first_name, fields.middle_name, fields.last_name, fields.email,
+                         fields.secondary_emails, fields.phone, fields.common_name, fields.upn,
+                         fields.eppn,
+                         scm_validation_type_to_string (scm_person_get_validation_type (person)),
+                         now, self->actor, now, self->actor))
+    return FALSE;
+
+  message = g_strdup_printf ("Person created in %s", fields.delegation);
+  if (!scm_store_audit (self, NULL, "person.create", fields.email, SCM_AUDIT_SUCCESS, message,
+                        error))
+    return FALSE;
+
+  scm_person_set_id (person, sqlite3_last_insert_rowid (self->db));
+  person_apply (person, &fields);
+  scm_person_set_sponsor_validated (person, FALSE);
+  scm_person_set_sponsor_validated_at (person, 0);
+  scm_person_set_sponsor_validated_by (person, NULL);
+  scm_person_set_has_secret_id (person, FALSE);
+  scm_person_set_created_at (person, now);
+  scm_person_set_created_by (person, self->actor);
+  scm_person_set_modified_at (person, now);
+  scm_person_set_modified_by (person, self->actor);
+  scm_person_set_deleted_at (person, 0);
+  return TRUE;
+}
+
+gboolean
+scm_store_create_person (ScmStore  *self,
+                         ScmPerson *person,
+                         GError   **error)
+{
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  SCM_STORE_LOCK (self);
+
+  return SCM_STORE_ATOMIC (self, error, create_person_tx (self, person, error));
+}
+
+ScmPerson *
+scm_store_get_person (ScmStore *self,
+                      gint64    id,
+                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  ScmPerson *person;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), NULL);
+
+  SCM_STORE_LOCK (self);
+
+  stmt = scm_store_query (self, &local_error,
+                          "SELECT " PERSON_COLUMNS " FROM persons WHERE id = ?", "i", id);
+  person = scm_store_fetch_one (self, stmt, person_from_row, &local_error);
+  if (person == NULL && local_error == NULL)
+    scm_store_not_found ("person", id, &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return person;
+}
+
+ScmPerson *
+scm_store_find_person_by_email (ScmStore   *self,
+                                const char *email,
+                                GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *normalized = NULL;
+  ScmPerson *person;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), NULL);
+
+  if (!scm_validate_email (email, &normalized, error))
+    return NULL;
+
+  SCM_STORE_LOCK (self);
+
+  stmt = scm_store_query (self, &local_error,
+                          "SELECT " PERSON_COLUMNS " FROM persons"
+                          " WHERE email = ? AND deleted_at IS NULL", "t", normalized);
+  person = scm_store_fetch_one (self, stmt, person_from_row, &local_error);
+  if (person == NULL && local_error == NULL)
+    g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
+                 "There is no person with the email %s.", normalized);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return person;
+}
+
+GPtrArray *
+scm_store_list_persons (ScmStore *self,
+                        gint64    organization_id,
+                        gboolean  include_deleted,
+                        GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), NULL);
+
+  SCM_STORE_LOCK (self);
+
+  stmt = scm_store_query (self, error,
+                          "SELECT " PERSON_COLUMNS " FROM persons"
+                          " WHERE (?1 IS NULL OR organization_id = ?1)"
+                          "   AND (?2 OR deleted_at IS NULL)"
+                          " ORDER BY last_name, first_name, email", "Ib",
+                          organization_id, include_deleted);
+  return scm_store_fetch_all (self, stmt, person_from_row, error);
+}
+
+gint64
+scm_store_count_persons (ScmStore *self,
+                         gint64    organization_id)
+{
+  gint64 count = 0;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), 0);
+
+  SCM_STORE_LOCK (self);
+
+  if (!scm_store_query_int64 (self, &count, 0, NULL,
+                              "SELECT count (*) FROM persons WHERE deleted_at IS NULL"
+                              " AND (?1 IS NULL OR organization_id = ?1)", "I", organization_id))
+    return 0;
+  return count;
+}
+
+/* The stored, not deleted person behind @id. */
+static ScmPerson *
+get_live_person (ScmStore *self,
+                 gint64    id,
+                 GError  **error)
+{
+  g_autoptr(ScmPerson) person = scm_store_get_person (self, id, error);
+
+  if (person == NULL)
+    return NULL;
+  if (scm_person_get_deleted_at (person) != 0)
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
+                   "Person %s was deleted; add the person again instead.",
+                   scm_person_get_email (person));
+      return NULL;
+    }
+  return g_steal_pointer (&person);
+}
+
+static gboolean
+update_person_tx (ScmStore  *self,
+                  ScmPerson *person,
+                  GError   **error)
+{
+  g_auto(PersonFields) fields = { 0 };
+  g_autoptr(ScmPerson) stored = NULL;
+  g_autofree char *message = NULL;
+  gint64 id = scm_person_get_id (person);
+  gint64 now = scm_store_now ();
+
+  stored = get_live_person (self, id, error);
+  if (stored == NULL
+      || !check_person (self, person, &fields, error)
+      || !scm_store_run (self, error,
+                         "UPDATE persons SET organization_id = ?, department_id = ?,"
+                         " domain_id = ?, first_name = ?, middle_name = ?, last_name = ?,"
+                         " email = ?, secondary_emails = ?, phone = ?, common_name = ?,"
+                         " upn = ?, eppn = ?, validation_type = ?, modified_at = ?,"
+                         " modified_by = ? WHERE id = ?",
+                         "iIitttttttttt" "iti",
+                         scm_person_get_organization_id (person),
+                         scm_person_get_department_id (person), fields.domain_id,
+                         fields.first_name, fields.middle_name, fields.last_name, fields.email,
+                         fields.secondary_emails, fields.phone, fields.common_name, fields.upn,
+                         fields.eppn,
+                         scm_validation_type_to_string (scm_person_get_validation_type (person)),
+                         now, self->actor, id))
+    return FALSE;
+
+  if (g_strcmp0 (scm_person_get_email (stored), fields.email) != 0)
+    message = g_strdup_printf ("Person changed (email was %s), in %s",
+                               scm_person_get_email (stored), fields.delegation);
+  else
+    message = g_strdup_printf ("Person changed, in %s", fields.delegation);
+  if (!scm_store_audit (self, NULL, "person.update", fields.email, SCM_AUDIT_SUCCESS, message,
+                        error))
+    return FALSE;
+
+  person_apply (person, &fields);
+  scm_person_set_modified_at (person, now);
+  scm_person_set_modified_by (person, self->actor);
+  return TRUE;
+}
+
+gboolean
+scm_store_update_person (ScmStore  *self,
+                         ScmPerson *person,
+                         GError   **error)
+{
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  SCM_STORE_LOCK (self);
+
+  return SCM_STORE_ATOMIC (self, error, update_person_tx (self, person, error));
+}
+
+static gboolean
+delete_person_tx (ScmStore *self,
+                  gint64    id,
+                  GError  **error)
+{
+  g_autoptr(ScmPerson) stored = get_live_person (self, id, error);
+  gint64 now = scm_store_now ();
+
+  /* The Secret ID goes with the person: it must not open anything any more. */
+  return stored != NULL
+         && scm_store_run (self, error,
+                           "UPDATE persons SET deleted_at = ?, secret_id_hash = NULL,"
+                           " modified_at = ?, modified_by = ? WHERE id = ?", "iiti",
+                           now, now, self->actor, id)
+         && scm_store_audit (self, NULL, "person.delete", scm_person_get_email (stored),
+                             SCM_AUDIT_SUCCESS, "Person deleted", error);
+}
+
+gboolean
+scm_store_delete_person (ScmStore *self,
+                         gint64    id,
+                         GError  **error)
+{
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  SCM_STORE_LOCK (self);
+
+  return SCM_STORE_ATOMIC (self, error, delete_person_tx (self, id, error));
+}
+
+static gboolean
+set_sponsor_validated_tx (ScmStore  *self,
+                          ScmPerson *person,
+                          gboolean   validated,
+                          GError   **error)
+{
+  g_autoptr(ScmPerson) stored = get_live_person (self, scm_person_get_id (person), error);
+  gint64 now = scm_store_now ();
+
+  if (stored == NULL
+      || !scm_store_run (self, error,
+                         "UPDATE persons SET sponsor_validated_at = ?, sponsor_validated_by = ?,"
+                         " modified_at = ?, modified_by = ? WHERE id = ?", "Ititi",
+                         validated ? now : 0, validated ? self->actor : NULL, now, self->actor,
+                         scm_person_get_id (person))
+      || !scm_store_audit (self, NULL,
+                           validated ? "person.sponsor-validate" : "person.sponsor-unvalidate",
+                           scm_person_get_email (stored), SCM_AUDIT_SUCCESS,
+                           validated ? "Sponsor validated the person"
+                                     : "Sponsor validation withdrawn", error))
+    return FALSE;
+
+  scm_person_set_sponsor_validated (person, validated);
+  scm_person_set_sponsor_validated_at (person, validated ? now : 0);
+  scm_person_set_sponsor_validated_by (person, validated ? self->actor : NULL);
+  scm_person_set_modified_at (person, now);
+  scm_person_set_modified_by (person, self->actor);
+  return TRUE;
+}
+
+gboolean
+scm_store_set_person_sponsor_validated (ScmStore  *self,
+                                        ScmPerson *person,
+                                        gboolean   validated,
+                                        GError   **error)
+{
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  SCM_STORE_LOCK (self);
+
+  return SCM_STORE_ATOMIC (self, error,
+                           set_sponsor_validated_tx (self, person, !!validated, error));
+}
+
+/* Stores @hash (NULL clears) as @person's Secret ID. */
+static gboolean
+store_secret_id_tx (ScmStore   *self,
+                    ScmPerson  *person,
+                    const char *hash,
+                    const char *message,
+                    GError    **error)
+{
+  g_autoptr(ScmPerson) stored = get_live_person (self, scm_person_get_id (person), error);
+  gint64 other;
+  gint64 now = scm_store_now ();
+
+  if (stored == NULL)
+    return FALSE;
+
+  if (hash != NULL)
+    {
+      /* Equal HMACs are equal secrets: a shared Secret ID would let one
+       * person enroll as the other. Do not say whose it is. */
+      if (!scm_store_query_int64 (self, &other, 0, error,
+                                  "SELECT id FROM persons WHERE secret_id_hash = ? AND id <> ?",
+                                  "ti", hash, scm_person_get_id (person)))
+        return FALSE;
+      if (other != 0)
+        {
+          g_set_error_literal (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
+                               "This Secret ID is already used by another person; choose a "
+                               "different one or generate one.");
+          return FALSE;
+        }
+    }
+
+  if (!scm_store_run (self, error,
+                      "UPDATE persons SET secret_id_hash = ?, modified_at = ?, modified_by = ?"
+                      " WHERE id = ?", "titi", hash, now, self->actor, scm_person_get_id (person))
+      || !scm_store_audit (self, NULL, "person.secret-id", scm_person_get_email (stored),
+                           SCM_AUDIT_SUCCESS, message, error))
+    return FALSE;
+
+  scm_person_set_has_secret_id (person, hash != NULL);
+  scm_person_set_modified_at (person, now);
+  scm_person_set_modified_by (person, self->actor);
+  return TRUE;
+}
+
+gboolean
+scm_store_set_person_secret_id (ScmStore   *self,
+                                ScmPerson  *person,
+                                const char *typed,
+                                GError    **error)
+{
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (typed != NULL)
+    {
+      if (!scm_secret_check_strength (typed, error))
+        return FALSE;
+      hash = scm_secret_hash (scm_store_get_installation_key (self),
+                              SCM_SECRET_PURPOSE_SECRET_ID, typed);
+    }
+
+  SCM_STORE_LOCK (self);
+
+  return SCM_STORE_ATOMIC (self, error,
+                           store_secret_id_tx (self, person, hash,
+                                               hash != NULL ? "Secret ID set by an administrator"
+                                                            : "Secret ID removed", error));
+}
+
+gboolean
+scm_store_generate_person_secret_id (ScmStore   *self,
+                                     ScmPerson  *person,
+                                     char      **out,
+                                     GError    **error)
+{
+  char *secret;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* ≥ 100 random bits: a collision with another person's is not a
+   * practical concern, and would be refused anyway. */
+  secret = scm_secret_generate (SCM_SECRET_KIND_SECRET_ID);
+  hash = scm_secret_hash (scm_store_get_installation_key (self), SCM_SECRET_PURPOSE_SECRET_ID,
+                          secret);
+
+  SCM_STORE_LOCK (self);
+
+  if (!SCM_STORE_ATOMIC (self, error,
+                         store_secret_id_tx (self, person, hash, "Secret ID generated", error)))
+    {
+      scm_secret_free (secret);
+      return FALSE;
+    }
+  *out = secret;
+  return TRUE;
+}
+
+gboolean
+scm_store_verify_person_secret_id (ScmStore   *self,
+                                   const char *email,
+                                   const char *secret)
+{
+  /* Compared against when there is no such person, so that the time
+   * taken does not tell whether the email exists. */
+  static const char no_hash[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *normalized = NULL;
+  g_autofree char *hash = NULL;
+  gboolean found;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+
+  if (secret == NULL)
+    return FALSE;
+  if (!scm_validate_email (email, &normalized, NULL))
+    normalized = g_strdup ("");
+
+  {
+    SCM_STORE_LOCK (self);
+
+    stmt = scm_store_query (self, NULL,
+                            "SELECT secret_id_hash FROM persons WHERE email = ?"
+                            " AND deleted_at IS NULL AND secret_id_hash IS NOT NULL", "t",
+                            normalized);
+    if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+      hash = g_strdup (scm_store_column_text (stmt, 0));
+  }
+
+  found = hash != NULL;
+  return scm_secret_verify (scm_store_get_installation_key (self), SCM_SECRET_PURPOSE_SECRET_ID,
+                            secret, found ? hash : no_hash)
+         && found;
+}
