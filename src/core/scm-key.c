@@ -157,7 +157,10 @@ scm_key_describe (EVP_PKEY *pkey)
 
       if (nid == NID_undef)
         return g_strdup ("EC with explicit curve parameters");
+      /* "P-256" → "EC-P256", the form ScmKeyType strings use. */
       nist = EC_curve_nid2nist (nid);
+      if (nist != NULL && g_str_has_prefix (nist, "P-"))
+        return g_strdup_printf ("EC-P%s", nist + 2);
       if (nist != NULL)
         return g_strdup_printf ("EC-%s", nist);
       return g_strdup_printf ("EC-%s", OBJ_nid2sn (nid));
