@@ -134,6 +134,8 @@ scm_store_audit (ScmStore   *self,
   guint8 mac[MAC_SIZE];
   gint64 seq = 1;
   gint64 time;
+  gint64 last_rowid = sqlite3_last_insert_rowid (self->db);
+  gboolean ok;
   int rc;
 
   g_assert (self->tx_depth > 0);
@@ -165,15 +167,18 @@ scm_store_audit (ScmStore   *self,
   compute_mac (self, previous, seq, time, actor, action, object, result, message, mac);
   mac_hex = mac_to_hex (mac);
 
-  return scm_store_run (self, error,
-                        "INSERT INTO audit_events (seq, time, actor, action, object, result,"
-                        " message, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        "iitttttt", seq, time, actor, action, object, result, message,
-                        mac_hex)
-         && scm_store_run (self, error,
-                           "INSERT INTO audit_head (id, seq, mac) VALUES (1, ?, ?)"
-                           " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac",
-                           "it", seq, mac_hex);
+  ok = scm_store_run (self, error,
+                      "INSERT INTO audit_events (seq, time, actor, action, object, result,"
+                      " message, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "iitttttt", seq, time, actor, action, object, result, message, mac_hex)
+       && scm_store_run (self, error,
+                         "INSERT INTO audit_head (id, seq, mac) VALUES (1, ?, ?)"
+                         " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, mac = excluded.mac",
+                         "it", seq, mac_hex);
+
+  /* Callers read the id of the row they inserted after auditing it. */
+  sqlite3_set_last_insert_rowid (self->db, last_rowid);
+  return ok;
 }
 
 gboolean

@@ -148,7 +148,7 @@ add_pending_tx (ScmStore       *self,
                       "INSERT INTO certificates (issuer, serial, person_id, form_id, account_id,"
                       " profile_id, key_type, requested_via, status, owner, created_at)"
                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-                      "ttiIIitttti", issuer, serial_hex, person_id, form_id, account_id,
+                      "ttiIIittti", issuer, serial_hex, person_id, form_id, account_id,
                       profile_id, scm_key_type_to_string (key_type),
                       scm_requested_via_to_string (via), owner, scm_store_now ()))
     return FALSE;

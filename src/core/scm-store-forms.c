@@ -390,7 +390,7 @@ static const ScmStoreReference profile_references[] = {
   { "SELECT count (*) FROM account_profiles WHERE profile_id = ?",
     "account allowing it", "accounts allowing it", "remove it from those accounts first." },
   { "SELECT count (*) FROM certificates WHERE profile_id = ?",
-    "certificate", "certificates", "profiles of issued certificates are kept." },
+    "certificate", "certificates", "a profile with certificates is kept for the record." },
 };
 
 static gboolean
@@ -587,7 +587,7 @@ check_form (ScmStore   *self,
 
   if (type != NULL && g_strcmp0 (type, SCM_FORM_TYPE_CLIENT_SELF_ENROLLMENT) != 0)
     {
-      g_autofree char *shown = g_utf8_make_valid (type, 64);
+      g_autofree char *shown = g_utf8_make_valid (type, MIN (strlen (type), 64));
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
                    "“%s” is not a form type; the only type is “%s”.", shown,
                    SCM_FORM_TYPE_CLIENT_SELF_ENROLLMENT);
@@ -957,13 +957,10 @@ scm_store_update_form (ScmStore *self,
 
 static const ScmStoreReference form_references[] = {
   { "SELECT count (*) FROM accounts WHERE form_id = ?",
-    "account", "accounts", "delete them first." },
+    "account", "accounts", "delete THEM first." },
   { "SELECT count (*) FROM certificates WHERE form_id = ?",
-    "certificate", "certificates", "forms of issued certificates are kept; disable it instead." },
-  { "SELECT count (*) FROM settings s JOIN forms f ON s.value = f.uri_extension"
-    " WHERE s.key = 'est.default-form' AND f.id = ?",
-    "EST default setting", "EST default settings",
-    "choose another default EST form in Preferences first." },
+    "certificate", "certificates",
+    "a form with certificates is kept for the record; disable it instead." },
 };
 
 static gboolean
@@ -973,10 +970,23 @@ delete_form_tx (ScmStore *self,
 {
   g_autoptr(ScmForm) form = NULL;
   g_autofree char *what = NULL;
+  gint64 est_default;
 
   form = scm_store_get_form (self, id, error);
   if (form == NULL)
     return FALSE;
+
+  if (!scm_store_query_int64 (self, &est_default, 0, error,
+                              "SELECT count (*) FROM settings WHERE key = 'est.default-form'"
+                              " AND value = ?", "t", scm_form_get_uri_extension (form)))
+    return FALSE;
+  if (est_default > 0)
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_IN_USE,
+                   "Form “%s” is the default EST form; choose another one in Preferences first.",
+                   scm_form_get_name (form));
+      return FALSE;
+    }
 
   what = g_strdup_printf ("Form “%s”", scm_form_get_name (form));
   return scm_store_check_unused (self, what, id, form_references,
@@ -1482,7 +1492,7 @@ scm_store_update_account (ScmStore   *self,
 static const ScmStoreReference account_references[] = {
   { "SELECT count (*) FROM certificates WHERE account_id = ?",
     "certificate", "certificates",
-    "accounts of issued certificates are kept; remove its profiles or organization instead." },
+    "an account with certificates is kept for the record." },
 };
 
 static gboolean

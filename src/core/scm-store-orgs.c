@@ -245,18 +245,18 @@ scm_store_update_organization (ScmStore        *self,
 
 static const ScmStoreReference organization_references[] = {
   { "SELECT count (*) FROM persons WHERE organization_id = ? AND deleted_at IS NULL",
-    "person", "persons", "delete or move them first." },
+    "person", "persons", "delete or move THEM first." },
   { "SELECT count (*) FROM persons WHERE organization_id = ?",
     "deleted person", "deleted persons",
-    "they are kept with their certificates, so the organization stays too." },
+    "they are kept for their certificates, so the organization stays too." },
   { "SELECT count (*) FROM accounts WHERE organization_id = ?",
-    "account", "accounts", "delete them or give them another organization first." },
+    "account", "accounts", "delete THEM or give THEM another organization first." },
   { "SELECT count (*) FROM form_organizations WHERE organization_id = ?",
     "form delegated to it", "forms delegated to it", "remove it from those forms first." },
   { "SELECT count (*) FROM domains WHERE organization_id = ?",
-    "delegated domain", "delegated domains", "delete them first." },
+    "delegated domain", "delegated domains", "delete THEM first." },
   { "SELECT count (*) FROM departments WHERE organization_id = ?",
-    "department", "departments", "delete them first." },
+    "department", "departments", "delete THEM first." },
 };
 
 static gboolean
@@ -522,14 +522,14 @@ scm_store_update_department (ScmStore      *self,
 
 static const ScmStoreReference department_references[] = {
   { "SELECT count (*) FROM persons WHERE department_id = ? AND deleted_at IS NULL",
-    "person", "persons", "delete or move them first." },
+    "person", "persons", "delete or move THEM first." },
   { "SELECT count (*) FROM persons WHERE department_id = ?",
     "deleted person", "deleted persons",
-    "they are kept with their certificates, so the department stays too." },
+    "they are kept for their certificates, so the department stays too." },
   { "SELECT count (*) FROM accounts WHERE department_id = ?",
-    "account", "accounts", "delete them or give them another department first." },
+    "account", "accounts", "delete THEM or give THEM another department first." },
   { "SELECT count (*) FROM domains WHERE department_id = ?",
-    "delegated domain", "delegated domains", "delete them first." },
+    "delegated domain", "delegated domains", "delete THEM first." },
 };
 
 static gboolean
@@ -815,10 +815,10 @@ scm_store_update_domain (ScmStore  *self,
 
 static const ScmStoreReference domain_references[] = {
   { "SELECT count (*) FROM persons WHERE domain_id = ? AND deleted_at IS NULL",
-    "person", "persons", "delete or move them first." },
+    "person", "persons", "delete or move THEM first." },
   { "SELECT count (*) FROM persons WHERE domain_id = ?",
     "deleted person", "deleted persons",
-    "they are kept with their certificates, so the domain stays too." },
+    "they are kept for their certificates, so the domain stays too." },
 };
 
 static gboolean

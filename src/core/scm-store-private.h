@@ -132,7 +132,7 @@ GPtrArray    *scm_store_fetch_all      (ScmStore       *self,
 
 /* A table that may still refer to an object: @sql counts the rows (one
  * "?" for the object's id); the message reads "@what still has N @plural;
- * @advice". */
+ * @advice", with "THEM" in @advice read as "it" or "them". */
 typedef struct
 {
   const char *sql;

@@ -460,10 +460,13 @@ scm_store_check_unused (ScmStore                *self,
         return FALSE;
       if (count > 0)
         {
+          g_autoptr(GString) advice = g_string_new (references[i].advice);
+
+          g_string_replace (advice, "THEM", count == 1 ? "it" : "them", 0);
           g_set_error (error, SCM_ERROR, SCM_ERROR_IN_USE,
                        "%s still has %" G_GINT64_FORMAT " %s; %s", what, count,
                        count == 1 ? references[i].singular : references[i].plural,
-                       references[i].advice);
+                       advice->str);
           return FALSE;
         }
     }
@@ -1120,7 +1123,8 @@ scm_store_set_setting (ScmStore   *self,
   if (info == NULL)
     {
       g_autofree char *known = g_strjoinv (", ", (char **) scm_store_list_setting_keys ());
-      g_autofree char *shown = g_utf8_make_valid (key != NULL ? key : "", 64);
+      g_autofree char *shown = g_utf8_make_valid (key != NULL ? key : "",
+                                                  key != NULL ? MIN (strlen (key), 64) : 0);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
                    "“%s” is not a setting; use one of %s.", shown, known);
