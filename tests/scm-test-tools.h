@@ -15,7 +15,8 @@
 G_BEGIN_DECLS
 
 /* Runs a NULL-terminated argument list; returns the exit status and, in
- * @out (nullable), stdout followed by stderr for messages and matching.
+ * @out (nullable; a previous string there is freed, so start from NULL),
+ * stdout followed by stderr for messages and matching.
  * HOME points to @home (nullable) so that no tool touches the real one. */
 static inline int
 scm_test_tool (char      **out,
@@ -46,7 +47,10 @@ scm_test_tool (char      **out,
 
   status = scm_test_run ((const char *const *) argv->pdata, NULL, &std_out, &std_err);
   if (out != NULL)
-    *out = g_strconcat (std_out != NULL ? std_out : "", std_err != NULL ? std_err : "", NULL);
+    {
+      g_free (*out);
+      *out = g_strconcat (std_out != NULL ? std_out : "", std_err != NULL ? std_err : "", NULL);
+    }
   return status;
 }
 

@@ -188,7 +188,7 @@ check_subscriber (GBytes                       *der,
                   ScmKeyType                    key_type)
 {
   g_autoptr(X509) cert = parse_cert (der);
-  g_autoptr(GBytes) issuing_der = scm_ca_get_issuing_certificate (get_ca ());
+  GBytes *issuing_der = scm_ca_get_issuing_certificate (get_ca ());
   g_autoptr(X509) issuing = parse_cert (issuing_der);
   g_autoptr(EVP_PKEY) expected_key = NULL;
   g_autoptr(GENERAL_NAMES) names = NULL;
@@ -358,8 +358,8 @@ typedef struct
 static void
 tools_init (Tools *tools)
 {
-  g_autoptr(GBytes) root = scm_ca_get_root_certificate (get_ca ());
-  g_autoptr(GBytes) issuing = scm_ca_get_issuing_certificate (get_ca ());
+  GBytes *root = scm_ca_get_root_certificate (get_ca ());
+  GBytes *issuing = scm_ca_get_issuing_certificate (get_ca ());
   g_autoptr(GBytes) root_pem = scm_x509_der_to_pem (root);
   g_autoptr(GBytes) issuing_pem = scm_x509_der_to_pem (issuing);
   g_autofree char *out = NULL;
@@ -443,7 +443,7 @@ check_with_tools (Tools      *tools,
   int status;
 
   {
-    g_autoptr(GBytes) issuing = scm_ca_get_issuing_certificate (get_ca ());
+    GBytes *issuing = scm_ca_get_issuing_certificate (get_ca ());
     g_autoptr(GPtrArray) certs = g_ptr_array_new ();
     g_autoptr(GBytes) chain_pem = NULL;
 
@@ -728,12 +728,12 @@ test_issue_refused (void)
 static void
 test_generated_ca (void)
 {
-  g_autoptr(GBytes) root_der = scm_ca_get_root_certificate (get_ca ());
-  g_autoptr(GBytes) issuing_der = scm_ca_get_issuing_certificate (get_ca ());
+  GBytes *root_der = scm_ca_get_root_certificate (get_ca ());
+  GBytes *issuing_der = scm_ca_get_issuing_certificate (get_ca ());
   g_autoptr(X509) root = parse_cert (root_der);
   g_autoptr(X509) issuing = parse_cert (issuing_der);
   g_autoptr(GPtrArray) chain = scm_ca_get_chain (get_ca ());
-  g_autoptr(GBytes) chain_pem = scm_ca_get_chain_pem (get_ca ());
+  GBytes *chain_pem = scm_ca_get_chain_pem (get_ca ());
   g_autoptr(GPtrArray) chain_back = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ScmCa) nameless = NULL;
@@ -893,7 +893,7 @@ static void
 test_persistence (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chain_pem = scm_ca_get_chain_pem (get_ca ());
+  GBytes *chain_pem = scm_ca_get_chain_pem (get_ca ());
   g_autoptr(GBytes) key_pem = NULL;
   g_autoptr(GBytes) root_key_pem = NULL;
   g_autoptr(GBytes) again = NULL;
@@ -1004,8 +1004,8 @@ test_persistence (void)
     g_autoptr(GPtrArray) mixed = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
     g_autoptr(GBytes) mixed_pem = NULL;
 
-    g_ptr_array_add (mixed, scm_ca_get_issuing_certificate (get_ca ()));
-    g_ptr_array_add (mixed, scm_ca_get_root_certificate (other));
+    g_ptr_array_add (mixed, g_bytes_ref (scm_ca_get_issuing_certificate (get_ca ())));
+    g_ptr_array_add (mixed, g_bytes_ref (scm_ca_get_root_certificate (other)));
     mixed_pem = scm_x509_chain_to_pem (mixed);
     wrong = scm_ca_load (mixed_pem, key_pem, NULL, passphrase, &error);
     g_assert_error (error, SCM_ERROR, SCM_ERROR_INVALID);
@@ -1110,7 +1110,7 @@ check_imported (ScmCa      *ca,
   g_autoptr(GBytes) spki = get_public_key (SCM_KEY_TYPE_EC_P384);
   g_autoptr(GBytes) der = NULL;
   g_autoptr(GBytes) pem = NULL;
-  g_autoptr(GBytes) root = scm_ca_get_root_certificate (ca);
+  GBytes *root = scm_ca_get_root_certificate (ca);
   g_autoptr(GBytes) root_file = scm_test_read_file (pki->root_cert);
   g_autoptr(GBytes) root_file_der = NULL;
   g_autoptr(X509) cert = NULL;
@@ -1321,8 +1321,8 @@ test_crl (void)
   g_autoptr(GBytes) der = NULL;
   g_autoptr(GBytes) crl = NULL;
   g_autoptr(GBytes) crl_pem = NULL;
-  g_autoptr(GBytes) chain_pem = scm_ca_get_chain_pem (get_ca ());
-  g_autoptr(GBytes) issuing_der = scm_ca_get_issuing_certificate (get_ca ());
+  GBytes *chain_pem = scm_ca_get_chain_pem (get_ca ());
+  GBytes *issuing_der = scm_ca_get_issuing_certificate (get_ca ());
   g_autoptr(X509) issuing = parse_cert (issuing_der);
   g_autoptr(X509_CRL) parsed = NULL;
   g_autofree char *serial = NULL;
@@ -1408,7 +1408,7 @@ test_crl (void)
 
   if (scm_test_require_tool ("openssl", "openssl"))
     {
-      g_autoptr(GBytes) root = scm_ca_get_root_certificate (get_ca ());
+      GBytes *root = scm_ca_get_root_certificate (get_ca ());
       g_autoptr(GBytes) root_pem = scm_x509_der_to_pem (root);
       g_autoptr(GBytes) leaf_pem = scm_x509_der_to_pem (der);
       g_autofree char *number_line = NULL;
@@ -1482,7 +1482,7 @@ test_x509_describe (void)
   g_autoptr(ScmCertificateInfo) info = NULL;
   g_autoptr(ScmCertificateInfo) copy = NULL;
   g_autoptr(ScmCertificateInfo) ca_info = NULL;
-  g_autoptr(GBytes) root = scm_ca_get_root_certificate (get_ca ());
+  GBytes *root = scm_ca_get_root_certificate (get_ca ());
   g_autoptr(GBytes) garbage = g_bytes_new_static ("garbage", 7);
   g_autofree char *serial = NULL;
   g_autofree char *fingerprint = NULL;

@@ -30,6 +30,7 @@ struct _ScmCa
   GBytes *root_key_pem;     /* a loaded root key, still encrypted */
   ScmX509Stack *chain;      /* issuing CA first */
   GPtrArray *chain_der;
+  GBytes *chain_pem;
   char *issuing_fingerprint;
   char *root_fingerprint;
   char *subject;
@@ -60,6 +61,7 @@ scm_ca_finalize (GObject *object)
   g_clear_pointer (&self->root_key_pem, g_bytes_unref);
   g_clear_pointer (&self->chain, scm_x509_stack_free);
   g_clear_pointer (&self->chain_der, g_ptr_array_unref);
+  g_clear_pointer (&self->chain_pem, g_bytes_unref);
   g_clear_pointer (&self->issuing_fingerprint, g_free);
   g_clear_pointer (&self->root_fingerprint, g_free);
   g_clear_pointer (&self->subject, g_free);
@@ -134,6 +136,7 @@ ca_new (EVP_PKEY     *issuing_key,
   self->chain_der = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   for (int i = 0; i < sk_X509_num (chain); i++)
     g_ptr_array_add (self->chain_der, scm_x509_to_der (sk_X509_value (chain, i)));
+  self->chain_pem = scm_x509_chain_to_pem (self->chain_der);
   self->issuing_fingerprint = scm_x509_fingerprint (g_ptr_array_index (self->chain_der, 0));
   self->root_fingerprint = scm_x509_fingerprint (g_ptr_array_index (self->chain_der,
                                                                     self->chain_der->len - 1));
@@ -829,15 +832,20 @@ scm_ca_get_chain_pem (ScmCa *self)
 {
   g_return_val_if_fail (SCM_IS_CA (self), NULL);
 
-  return scm_x509_chain_to_pem (self->chain_der);
+  return self->chain_pem;
 }
 
 GPtrArray *
 scm_ca_get_chain (ScmCa *self)
 {
+  GPtrArray *copy;
+
   g_return_val_if_fail (SCM_IS_CA (self), NULL);
 
-  return g_ptr_array_ref (self->chain_der);
+  copy = g_ptr_array_new_full (self->chain_der->len, (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < self->chain_der->len; i++)
+    g_ptr_array_add (copy, g_bytes_ref (g_ptr_array_index (self->chain_der, i)));
+  return copy;
 }
 
 GBytes *
@@ -911,7 +919,7 @@ scm_ca_get_issuing_certificate (ScmCa *self)
 {
   g_return_val_if_fail (SCM_IS_CA (self), NULL);
 
-  return g_bytes_ref (g_ptr_array_index (self->chain_der, 0));
+  return g_ptr_array_index (self->chain_der, 0);
 }
 
 GBytes *
@@ -919,7 +927,7 @@ scm_ca_get_root_certificate (ScmCa *self)
 {
   g_return_val_if_fail (SCM_IS_CA (self), NULL);
 
-  return g_bytes_ref (g_ptr_array_index (self->chain_der, self->chain_der->len - 1));
+  return g_ptr_array_index (self->chain_der, self->chain_der->len - 1);
 }
 
 const char *

@@ -94,10 +94,16 @@ ScmCa      *scm_ca_import                   (GBytes      *data,
                                              const char  *password,
                                              GError     **error);
 
-/* The chain as PEM, issuing CA first, for the store and GET /ca.crt. */
+/* Ownership: the get_chain_pem / get_*_certificate / get_*_fingerprint /
+ * get_subject getters return data owned by the CA (transfer none), valid
+ * while it lives; scm_ca_get_chain() returns a new array (transfer full). */
+
+/* The chain as PEM, issuing CA first, for the store and GET /ca.crt.
+ * (transfer none) */
 GBytes     *scm_ca_get_chain_pem            (ScmCa       *self);
 
-/* The chain as a GPtrArray of DER GBytes, issuing CA first. */
+/* The chain as a new GPtrArray of DER GBytes, issuing CA first.
+ * (transfer full: unref the array) */
 GPtrArray  *scm_ca_get_chain                (ScmCa       *self);
 
 /* Encrypted PKCS#8 PEM (PBES2, PBKDF2-HMAC-SHA256 at 600,000 iterations,
@@ -125,6 +131,8 @@ GBytes     *scm_ca_change_key_passphrase    (GBytes      *key_pem,
                                              const char  *new_passphrase,
                                              GError     **error);
 
+/* DER, (transfer none). The root is the last certificate of the chain
+ * (the issuing CA itself when it came alone). */
 GBytes     *scm_ca_get_issuing_certificate  (ScmCa       *self);
 GBytes     *scm_ca_get_root_certificate     (ScmCa       *self);
 
