@@ -562,7 +562,7 @@ read_pem_key (GBytes     *block,
 
   /* Traditional "RSA/EC PRIVATE KEY" blocks carry their encryption in
    * "Proc-Type: 4,ENCRYPTED" headers. */
-  encrypted = g_strstr_len (data, len, "ENCRYPTED") != NULL;
+  encrypted = g_strstr_len (data, len, "Proc-Type: 4,ENCRYPTED") != NULL;
   if (encrypted && password == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE,
