@@ -22,6 +22,7 @@ struct _ScmStore
   guint tx_depth;
 
   sqlite3 *db;
+  GHashTable *statements;  /* SQL text → idle sqlite3_stmt */
   char *data_dir;
   char *db_path;
   char *actor;
@@ -30,7 +31,13 @@ struct _ScmStore
   guint8 audit_key[32];
 };
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* Statements from scm_store_query() come from a per-store cache (bulk work
+ * such as a CSV import runs the same few statements 100,000 times);
+ * releasing one resets it and hands it back to the cache, any other is
+ * finalized. */
+void scm_store_stmt_release (sqlite3_stmt *stmt);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, scm_store_stmt_release)
 
 #define SCM_STORE_LOCK(self) \
   g_autoptr(GRecMutexLocker) G_PASTE (store_locker_, __LINE__) = \

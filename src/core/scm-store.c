@@ -42,6 +42,16 @@ scm_store_finalize (GObject *object)
 
   if (self->tx_depth > 0)
     g_critical ("ScmStore finalized inside a transaction; it is rolled back");
+  if (self->statements != NULL)
+    {
+      GHashTableIter iter;
+      gpointer stmt;
+
+      g_hash_table_iter_init (&iter, self->statements);
+      while (g_hash_table_iter_next (&iter, NULL, &stmt))
+        sqlite3_finalize (stmt);
+      g_clear_pointer (&self->statements, g_hash_table_unref);
+    }
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->db_path, g_free);
@@ -116,6 +126,7 @@ static void
 scm_store_init (ScmStore *self)
 {
   g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new (g_str_hash, g_str_equal);
   self->actor = g_strdup ("admin");
 }
 
@@ -156,6 +167,66 @@ scm_store_db_error (ScmStore   *self,
   return FALSE;
 }
 
+/* Checked-out cached statements and their store. A global table because
+ * the cleanup function only gets the statement. */
+static GMutex checked_out_lock;
+static GHashTable *checked_out;
+
+void
+scm_store_stmt_release (sqlite3_stmt *stmt)
+{
+  ScmStore *self = NULL;
+  sqlite3_stmt *idle;
+
+  if (stmt == NULL)
+    return;
+
+  g_mutex_lock (&checked_out_lock);
+  if (checked_out != NULL)
+    g_hash_table_steal_extended (checked_out, stmt, NULL, (gpointer *) &self);
+  g_mutex_unlock (&checked_out_lock);
+
+  if (self == NULL)
+    {
+      sqlite3_finalize (stmt);
+      return;
+    }
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  g_rec_mutex_lock (&self->lock);
+  idle = g_hash_table_lookup (self->statements, sqlite3_sql (stmt));
+  if (idle == NULL)
+    g_hash_table_insert (self->statements, (gpointer) sqlite3_sql (stmt), stmt);
+  g_rec_mutex_unlock (&self->lock);
+
+  /* The same SQL ran nested (another copy is idle already): drop this one. */
+  if (idle != NULL)
+    sqlite3_finalize (stmt);
+}
+
+static sqlite3_stmt *
+checkout_statement (ScmStore   *self,
+                    const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (!g_hash_table_steal_extended (self->statements, sql, NULL, (gpointer *) &stmt))
+    {
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+                              NULL) != SQLITE_OK)
+        return NULL;
+    }
+
+  g_mutex_lock (&checked_out_lock);
+  if (checked_out == NULL)
+    checked_out = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (checked_out, stmt, self);
+  g_mutex_unlock (&checked_out_lock);
+  return stmt;
+}
+
 static sqlite3_stmt *
 query_valist (ScmStore   *self,
               GError    **error,
@@ -166,7 +237,8 @@ query_valist (ScmStore   *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  stmt = checkout_statement (self, sql);
+  if (stmt == NULL)
     {
       /* A prepare failure is a bug in our SQL or a damaged schema. */
       g_warning ("Could not prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
@@ -632,7 +704,11 @@ scm_store_open (const char *data_dir,
   if (!exec_pragma (self, "PRAGMA journal_mode = WAL", "wal", error)
       || !exec_pragma (self, "PRAGMA foreign_keys = ON", NULL, error)
       || !exec_pragma (self, "PRAGMA synchronous = FULL", NULL, error)
-      || !exec_pragma (self, "PRAGMA secure_delete = ON", NULL, error))
+      || !exec_pragma (self, "PRAGMA secure_delete = ON", NULL, error)
+      /* Savepoint journals in memory, and a page cache that holds a large
+       * import without spilling: bulk work stays CPU-bound. */
+      || !exec_pragma (self, "PRAGMA temp_store = MEMORY", NULL, error)
+      || !exec_pragma (self, "PRAGMA cache_size = -16384", NULL, error))
     return NULL;
 
   if (!scm_store_migrate (self->db, self->db_path, error))
