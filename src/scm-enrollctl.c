@@ -4,19 +4,19 @@
 
 #include "config.h"
 
-#include <glib.h>
+#include <glib/gi18n.h>
 #include <locale.h>
+
+#include "scm-ctl.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   setlocale (LC_ALL, "");
-  if (argc < 2)
-    {
-      g_printerr ("Usage: scm-enrollctl COMMAND [ARGS…]\n");
-      return 2;
-    }
-  g_printerr ("scm-enrollctl: unknown command “%s”\n", argv[1]);
-  return 2;
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  return scm_ctl_run (argc, argv);
 }
