@@ -1556,7 +1556,7 @@ test_certificates (Fixture       *f,
 
   g_assert_true (scm_store_create_account (f->store, account, &error));
 
-  id = scm_store_add_pending_certificate (f->store, "CN=Issuing CA", "7f01ab", person_id,
+  id = scm_store_add_pending_certificate (f->store, "CN=Issuing CA", "7F01AB", person_id,
                                           scm_form_get_id (form), scm_account_get_id (account),
                                           profile_id, SCM_KEY_TYPE_EC_P256,
                                           SCM_REQUESTED_VIA_SELF_ENROLLMENT, "host:42:1000",
@@ -1564,14 +1564,14 @@ test_certificates (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
 
-  /* The same serial under the same issuer: draw another. */
+  /* The same serial under the same issuer, in any case: draw another. */
   ASSERT_REFUSED (f, SCM_ERROR_DUPLICATE,
                   scm_store_add_pending_certificate (f->store, "CN=Issuing CA", "7f01ab",
                                                      person_id, 0, 0, profile_id,
                                                      SCM_KEY_TYPE_EC_P256,
                                                      SCM_REQUESTED_VIA_ADMIN, NULL, &refusal));
   ASSERT_REFUSED (f, SCM_ERROR_INVALID,
-                  scm_store_add_pending_certificate (f->store, "CN=Issuing CA", "7F01AB",
+                  scm_store_add_pending_certificate (f->store, "CN=Issuing CA", "7G01AB",
                                                      person_id, 0, 0, profile_id,
                                                      SCM_KEY_TYPE_EC_P256,
                                                      SCM_REQUESTED_VIA_ADMIN, NULL, &refusal));
@@ -1593,7 +1593,7 @@ test_certificates (Fixture       *f,
                                                  now + 365 * 86400, fingerprint, &error));
   g_assert_no_error (error);
   {
-    ScmAuditFilter filter = { .action = "certificate.issue", .object = "7f01ab" };
+    ScmAuditFilter filter = { .action = "certificate.issue", .object = "7F01AB" };
     g_autoptr(GPtrArray) events = scm_store_list_audit_events (f->store, &filter, 0, &error);
 
     g_assert_cmpuint (events->len, ==, 1);
@@ -1607,9 +1607,11 @@ test_certificates (Fixture       *f,
                   scm_store_complete_certificate (f->store, id, der, "CN=x", NULL, now,
                                                   now + 10, fingerprint, &refusal));
 
-  certificate = scm_store_find_certificate_by_serial (f->store, "7F:01:AB", &error);
+  certificate = scm_store_find_certificate_by_serial (f->store, "7f:01:ab", &error);
   g_assert_no_error (error);
   g_assert_cmpint (scm_certificate_get_id (certificate), ==, id);
+  g_assert_cmpstr (scm_certificate_get_serial (certificate), ==, "7F01AB");
+  g_assert_cmpstr (scm_certificate_get_fingerprint (certificate), ==, fingerprint);
   g_assert_cmpint (scm_certificate_get_status (certificate), ==, SCM_CERT_STATUS_ISSUED);
   g_assert_true (g_bytes_equal (scm_certificate_get_der (certificate), der));
   g_assert_cmpstr (scm_certificate_get_person_email (certificate), ==, "jane@example.org");
@@ -1672,7 +1674,7 @@ test_certificates (Fixture       *f,
   list = scm_store_list_revoked_certificates (f->store, "CN=Issuing CA", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 1);
-  g_assert_cmpstr (scm_certificate_get_serial (list->pdata[0]), ==, "7f01ab");
+  g_assert_cmpstr (scm_certificate_get_serial (list->pdata[0]), ==, "7F01AB");
   g_assert_cmpint (scm_certificate_get_revoked_at (list->pdata[0]), ==, now - 5);
   g_assert_cmpint (scm_certificate_get_revocation_reason (list->pdata[0]), ==,
                    SCM_REVOCATION_KEY_COMPROMISE);
@@ -1970,8 +1972,8 @@ test_audit_forged_row (Fixture       *f,
 
   /* Appending a row without the key: its mac cannot be right. */
   exec_behind_the_back (f, "INSERT INTO audit_events (seq, time, actor, action, result, mac)"
-                           " SELECT seq + 1, (SELECT max (time) FROM audit_events) + 1, 'admin', 'ca.save',"
-                           " 'success', mac"
+                           " SELECT seq + 1, (SELECT max (time) FROM audit_events) + 1,"
+                           " 'admin', 'ca.save', 'success', mac"
                            " FROM audit_head;"
                            "UPDATE audit_head SET seq = seq + 1");
   g_assert_false (scm_store_verify (f->store, &error));

@@ -224,18 +224,24 @@ scm_account_class_init (ScmAccountClass *klass)
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CSR_METHODS] =
     g_param_spec_uint ("csr-methods", NULL, NULL,
-                       0, SCM_CSR_METHOD_SERVER | SCM_CSR_METHOD_CLIENT | SCM_CSR_METHOD_PROVIDED, SCM_CSR_METHOD_SERVER,
+                       0,
+                       SCM_CSR_METHOD_SERVER | SCM_CSR_METHOD_CLIENT | SCM_CSR_METHOD_PROVIDED,
+                       SCM_CSR_METHOD_SERVER,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUTHORIZATION] =
     g_param_spec_int ("authorization", NULL, NULL,
-                      SCM_AUTHORIZATION_NONE, SCM_AUTHORIZATION_SECRET_ID, SCM_AUTHORIZATION_NONE,
+                      SCM_AUTHORIZATION_NONE,
+                      SCM_AUTHORIZATION_SECRET_ID,
+                      SCM_AUTHORIZATION_NONE,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HAS_ACCESS_CODE] =
     g_param_spec_boolean ("has-access-code", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PKCS12_PROTECTION] =
     g_param_spec_int ("pkcs12-protection", NULL, NULL,
-                      SCM_PKCS12_AES256_SHA256, SCM_PKCS12_TRIPLEDES_SHA1, SCM_PKCS12_AES256_SHA256,
+                      SCM_PKCS12_AES256_SHA256,
+                      SCM_PKCS12_TRIPLEDES_SHA1,
+                      SCM_PKCS12_AES256_SHA256,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ALLOW_EMPTY_PASSWORD] =
     g_param_spec_boolean ("allow-empty-password", NULL, NULL, FALSE,
@@ -390,7 +396,8 @@ scm_account_set_profile_ids (ScmAccount *self,
 
   if (profile_ids != NULL
       && profile_ids->len == self->profile_ids->len
-      && memcmp (profile_ids->data, self->profile_ids->data, profile_ids->len * sizeof (gint64)) == 0)
+      && memcmp (profile_ids->data, self->profile_ids->data,
+                 profile_ids->len * sizeof (gint64)) == 0)
     return;
   if (profile_ids == NULL && self->profile_ids->len == 0)
     return;

@@ -349,15 +349,21 @@ scm_certificate_class_init (ScmCertificateClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEY_TYPE] =
     g_param_spec_int ("key-type", NULL, NULL,
-                      SCM_KEY_TYPE_RSA_2048, SCM_KEY_TYPE_EC_P384, SCM_KEY_TYPE_EC_P256,
+                      SCM_KEY_TYPE_RSA_2048,
+                      SCM_KEY_TYPE_EC_P384,
+                      SCM_KEY_TYPE_EC_P256,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_REQUESTED_VIA] =
     g_param_spec_int ("requested-via", NULL, NULL,
-                      SCM_REQUESTED_VIA_SELF_ENROLLMENT, SCM_REQUESTED_VIA_EST, SCM_REQUESTED_VIA_SELF_ENROLLMENT,
+                      SCM_REQUESTED_VIA_SELF_ENROLLMENT,
+                      SCM_REQUESTED_VIA_EST,
+                      SCM_REQUESTED_VIA_SELF_ENROLLMENT,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATUS] =
     g_param_spec_int ("status", NULL, NULL,
-                      SCM_CERT_STATUS_PENDING, SCM_CERT_STATUS_FAILED, SCM_CERT_STATUS_PENDING,
+                      SCM_CERT_STATUS_PENDING,
+                      SCM_CERT_STATUS_FAILED,
+                      SCM_CERT_STATUS_PENDING,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_OWNER] =
     g_param_spec_string ("owner", NULL, NULL, NULL,
@@ -391,7 +397,9 @@ scm_certificate_class_init (ScmCertificateClass *klass)
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_REVOCATION_REASON] =
     g_param_spec_int ("revocation-reason", NULL, NULL,
-                      SCM_REVOCATION_UNSPECIFIED, SCM_REVOCATION_CESSATION_OF_OPERATION, SCM_REVOCATION_UNSPECIFIED,
+                      SCM_REVOCATION_UNSPECIFIED,
+                      SCM_REVOCATION_CESSATION_OF_OPERATION,
+                      SCM_REVOCATION_UNSPECIFIED,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FAILURE_REASON] =
     g_param_spec_string ("failure-reason", NULL, NULL, NULL,
@@ -460,7 +468,7 @@ scm_certificate_set_issuer (ScmCertificate *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ISSUER]);
 }
 
-/* Lower-case hex. */
+/* Upper-case hex. */
 const char *
 scm_certificate_get_serial (ScmCertificate *self)
 {

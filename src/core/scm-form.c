@@ -234,7 +234,9 @@ scm_form_class_init (ScmFormClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUTHENTICATION] =
     g_param_spec_int ("authentication", NULL, NULL,
-                      SCM_AUTHENTICATION_EMAIL_CONFIRMATION, SCM_AUTHENTICATION_SECRET_ID, SCM_AUTHENTICATION_EMAIL_CONFIRMATION,
+                      SCM_AUTHENTICATION_EMAIL_CONFIRMATION,
+                      SCM_AUTHENTICATION_SECRET_ID,
+                      SCM_AUTHENTICATION_EMAIL_CONFIRMATION,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HELP_TEXT] =
     g_param_spec_string ("help-text", NULL, NULL, NULL,
@@ -522,7 +524,8 @@ scm_form_set_organization_ids (ScmForm *self,
 
   if (organization_ids != NULL
       && organization_ids->len == self->organization_ids->len
-      && memcmp (organization_ids->data, self->organization_ids->data, organization_ids->len * sizeof (gint64)) == 0)
+      && memcmp (organization_ids->data, self->organization_ids->data,
+                 organization_ids->len * sizeof (gint64)) == 0)
     return;
   if (organization_ids == NULL && self->organization_ids->len == 0)
     return;

@@ -362,7 +362,9 @@ scm_person_class_init (ScmPersonClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VALIDATION_TYPE] =
     g_param_spec_int ("validation-type", NULL, NULL,
-                      SCM_VALIDATION_STANDARD, SCM_VALIDATION_HIGH, SCM_VALIDATION_STANDARD,
+                      SCM_VALIDATION_STANDARD,
+                      SCM_VALIDATION_HIGH,
+                      SCM_VALIDATION_STANDARD,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SPONSOR_VALIDATED] =
     g_param_spec_boolean ("sponsor-validated", NULL, NULL, FALSE,

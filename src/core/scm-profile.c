@@ -218,7 +218,9 @@ scm_profile_class_init (ScmProfileClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PURPOSE] =
     g_param_spec_uint ("purpose", NULL, NULL,
-                       0, SCM_PURPOSE_CLIENT_AUTH | SCM_PURPOSE_SMIME, SCM_PURPOSE_CLIENT_AUTH,
+                       0,
+                       SCM_PURPOSE_CLIENT_AUTH | SCM_PURPOSE_SMIME,
+                       SCM_PURPOSE_CLIENT_AUTH,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_KEY_TYPES] =
     g_param_spec_boxed ("key-types", NULL, NULL, G_TYPE_ARRAY,
@@ -228,7 +230,9 @@ scm_profile_class_init (ScmProfileClass *klass)
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CN_SOURCE] =
     g_param_spec_int ("cn-source", NULL, NULL,
-                      SCM_CN_SOURCE_EMAIL, SCM_CN_SOURCE_NAME, SCM_CN_SOURCE_EMAIL,
+                      SCM_CN_SOURCE_EMAIL,
+                      SCM_CN_SOURCE_NAME,
+                      SCM_CN_SOURCE_EMAIL,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_EMAIL_IN_SUBJECT] =
     g_param_spec_boolean ("email-in-subject", NULL, NULL, FALSE,
@@ -238,7 +242,9 @@ scm_profile_class_init (ScmProfileClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAX_PER_PERSON] =
     g_param_spec_uint ("max-per-person", NULL, NULL,
-                       0, G_MAXUINT, 0,
+                       0,
+                       G_MAXUINT,
+                       0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BUILTIN] =
     g_param_spec_boolean ("builtin", NULL, NULL, FALSE,
@@ -373,7 +379,8 @@ scm_profile_set_key_types (ScmProfile *self,
 
   if (key_types != NULL
       && key_types->len == self->key_types->len
-      && memcmp (key_types->data, self->key_types->data, key_types->len * sizeof (ScmKeyType)) == 0)
+      && memcmp (key_types->data, self->key_types->data,
+                 key_types->len * sizeof (ScmKeyType)) == 0)
     return;
   if (key_types == NULL && self->key_types->len == 0)
     return;
@@ -401,7 +408,8 @@ scm_profile_set_terms (ScmProfile *self,
 
   if (terms != NULL
       && terms->len == self->terms->len
-      && memcmp (terms->data, self->terms->data, terms->len * sizeof (guint)) == 0)
+      && memcmp (terms->data, self->terms->data,
+                 terms->len * sizeof (guint)) == 0)
     return;
   if (terms == NULL && self->terms->len == 0)
     return;

@@ -66,18 +66,21 @@ certificate_from_row (sqlite3_stmt *stmt)
   return certificate;
 }
 
-static gboolean
-is_lower_hex (const char *text,
-              gsize       max_len)
+/* @text as hex digits in one case, or NULL if it is not 1..@max_len hex
+ * digits. */
+static char *
+normalize_hex (const char *text,
+               gsize       max_len,
+               gboolean    upper)
 {
   gsize len = text != NULL ? strlen (text) : 0;
 
   if (len == 0 || len > max_len)
-    return FALSE;
+    return NULL;
   for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
-      return FALSE;
-  return TRUE;
+    if (!g_ascii_isxdigit (text[i]))
+      return NULL;
+  return upper ? g_ascii_strup (text, -1) : g_ascii_strdown (text, -1);
 }
 
 static gboolean
@@ -174,6 +177,7 @@ scm_store_add_pending_certificate (ScmStore       *self,
                                    const char     *owner,
                                    GError        **error)
 {
+  g_autofree char *serial = NULL;
   gint64 id = 0;
 
   g_return_val_if_fail (SCM_IS_STORE (self), 0);
@@ -185,10 +189,14 @@ scm_store_add_pending_certificate (ScmStore       *self,
                            "A certificate needs its issuer's name.");
       return 0;
     }
-  if (!is_lower_hex (serial_hex, 40))
+  /* Serials are kept in upper-case hex, as the CA, openssl and CRL
+   * listings print them; fingerprints in lower-case, as the enrollment
+   * URL's pin. Either case is accepted. */
+  serial = normalize_hex (serial_hex, 40, TRUE);
+  if (serial == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A serial number must be 1 to 40 lower-case hex digits.");
+                           "A serial number must be 1 to 40 hex digits.");
       return 0;
     }
   if (scm_key_type_to_string (key_type) == NULL || scm_requested_via_to_string (via) == NULL)
@@ -201,7 +209,7 @@ scm_store_add_pending_certificate (ScmStore       *self,
   SCM_STORE_LOCK (self);
 
   if (!SCM_STORE_ATOMIC (self, error,
-                         add_pending_tx (self, issuer, serial_hex, person_id, form_id,
+                         add_pending_tx (self, issuer, serial, person_id, form_id,
                                          account_id, profile_id, key_type, via, owner, &id,
                                          error)))
     return 0;
@@ -274,6 +282,8 @@ scm_store_complete_certificate (ScmStore   *self,
                                 const char *fingerprint,
                                 GError    **error)
 {
+  g_autofree char *normalized_fingerprint = NULL;
+
   g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -289,10 +299,11 @@ scm_store_complete_certificate (ScmStore   *self,
                            "A certificate's not-after must come after its not-before.");
       return FALSE;
     }
-  if (!is_lower_hex (fingerprint, 64) || strlen (fingerprint) != 64)
+  normalized_fingerprint = normalize_hex (fingerprint, 64, FALSE);
+  if (normalized_fingerprint == NULL || strlen (normalized_fingerprint) != 64)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A certificate fingerprint must be a SHA-256 in lower-case hex.");
+                           "A certificate fingerprint must be a SHA-256 in hex (64 digits).");
       return FALSE;
     }
   if ((subject != NULL && !g_utf8_validate (subject, -1, NULL))
@@ -307,7 +318,7 @@ scm_store_complete_certificate (ScmStore   *self,
 
   return SCM_STORE_ATOMIC (self, error,
                            complete_tx (self, id, der, subject, sans, not_before, not_after,
-                                        fingerprint, error));
+                                        normalized_fingerprint, error));
 }
 
 static gboolean
@@ -468,14 +479,13 @@ scm_store_find_certificate_by_serial (ScmStore   *self,
 
   g_return_val_if_fail (SCM_IS_STORE (self), NULL);
 
-  /* Accept what people paste: upper case, colons, spaces, leading zeros
-   * that some tools print (our serials never start with 00). */
+  /* Accept what people paste: any case, colons, spaces. */
   {
     GString *clean = g_string_new (NULL);
 
     for (const char *p = serial_hex != NULL ? serial_hex : ""; *p != '\0'; p++)
       if (g_ascii_isxdigit (*p))
-        g_string_append_c (clean, g_ascii_tolower (*p));
+        g_string_append_c (clean, g_ascii_toupper (*p));
       else if (*p != ':' && *p != ' ')
         {
           g_string_set_size (clean, 0);

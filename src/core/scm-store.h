@@ -429,8 +429,9 @@ gboolean   scm_store_verify_person_secret_id     (ScmStore   *self,
 
 /* Certificates ---------------------------------------------------------------------------- */
 
-/* A pending row written before signing. SCM_ERROR_DUPLICATE when
- * (@issuer, @serial_hex) exists: draw another serial. @form_id and
+/* A pending row written before signing. @serial_hex in either case is
+ * stored upper-case. SCM_ERROR_DUPLICATE when (@issuer, @serial_hex)
+ * exists: draw another serial. @form_id and
  * @account_id may be 0. @owner names the issuing process so a start-up
  * check can tell its own crashed rows. Returns the id, or 0 on error. */
 gint64          scm_store_add_pending_certificate      (ScmStore           *self,
@@ -444,7 +445,8 @@ gint64          scm_store_add_pending_certificate      (ScmStore           *self
                                                         ScmRequestedVia     via,
                                                         const char         *owner,
                                                         GError            **error);
-/* pending → issued, with the "certificate.issue" audit event, atomically. */
+/* pending → issued, with the "certificate.issue" audit event, atomically.
+ * @fingerprint is the SHA-256 of @der in hex (stored lower-case). */
 gboolean        scm_store_complete_certificate         (ScmStore           *self,
                                                         gint64              id,
                                                         GBytes             *der,

@@ -199,7 +199,8 @@ scm_validate_dns_name (const char  *value,
   const char *reason;
 
   if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    return set_invalid (error, "The domain name is not valid text; enter a name such as example.org.");
+    return set_invalid (error,
+                        "The domain name is not valid text; enter a name such as example.org.");
 
   trimmed = g_strstrip (g_strdup (value));
   if (*trimmed == '\0')
