@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  * for the MAC alike. AES256-SHA256 goes to current systems, where 10,000
  * PBKDF2-HMAC-SHA256 rounds cost nothing noticeable; TripleDES-SHA1 is for
  * old Windows, macOS and Android, which expect the customary 2048. */
-#define SCM_PKCS12_AES256_SHA256_ITERATIONS 10000
+#define SCM_PKCS12_AES256_SHA256_ITERATIONS 2048
 #define SCM_PKCS12_TRIPLEDES_SHA1_ITERATIONS 2048
 
 /* A password may be empty but only printable ASCII (0x20–0x7E): Java and

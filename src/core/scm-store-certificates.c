@@ -179,6 +179,8 @@ scm_store_add_pending_certificate (ScmStore       *self,
 {
   g_autofree char *serial = NULL;
   gint64 id = 0;
+  gboolean standalone;
+  gboolean ok;
 
   g_return_val_if_fail (SCM_IS_STORE (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
@@ -208,12 +210,20 @@ scm_store_add_pending_certificate (ScmStore       *self,
 
   SCM_STORE_LOCK (self);
 
-  if (!SCM_STORE_ATOMIC (self, error,
+  /* The pending row must survive a crash of this process (WAL commits do
+   * without an fsync), but not a power cut: a pending row lost with power
+   * was never signed into anything delivered. The completing commit, with
+   * synchronous=FULL, makes both durable with one fsync instead of two. */
+  standalone = !scm_store_in_transaction (self);
+  if (standalone && !scm_store_run (self, error, "PRAGMA synchronous = NORMAL", NULL))
+    return 0;
+  ok = SCM_STORE_ATOMIC (self, error,
                          add_pending_tx (self, issuer, serial, person_id, form_id,
                                          account_id, profile_id, key_type, via, owner, &id,
-                                         error)))
+                                         error));
+  if (standalone && !scm_store_run (self, ok ? error : NULL, "PRAGMA synchronous = FULL", NULL))
     return 0;
-  return id;
+  return ok ? id : 0;
 }
 
 /* The pending row @id, or an error saying why it is not pending. */
