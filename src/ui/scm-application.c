@@ -7,6 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "scm-application.h"
+#include "scm-error.h"
+#include "scm-secret.h"
+#include "scm-store.h"
 #include "scm-window.h"
 
 struct _ScmApplication
@@ -14,9 +17,141 @@ struct _ScmApplication
   AdwApplication parent_instance;
 
   char *data_dir;
+  ScmApplicationState state;
+  char *state_message;
+  ScmAuthority *authority;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (ScmApplication, scm_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_AUTHORITY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  char *data_dir;
+  char *passphrase;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->data_dir);
+  scm_secret_free (data->passphrase);
+  g_free (data);
+}
+
+static void
+open_data_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  g_autoptr (ScmStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  ScmAuthority *authority;
+
+  /* SQLite, the KDF that unlocks the CA keys and, on first start, CA
+   * generation: all of it off the main loop. */
+  store = scm_store_open (data->data_dir, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  scm_store_set_actor (store, "admin");
+
+  if (data->passphrase == NULL && scm_authority_needs_passphrase (store))
+    {
+      g_task_return_new_error (task, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE, "%s", "");
+      return;
+    }
+
+  authority = scm_authority_open (store, data->passphrase, &error);
+  if (authority == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, authority, g_object_unref);
+}
+
+static void
+set_state (ScmApplication      *self,
+           ScmApplicationState  state,
+           const char          *message)
+{
+  g_free (self->state_message);
+  self->state_message = g_strdup (message);
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+open_data_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ScmApplication *self = SCM_APPLICATION (source);
+  g_autoptr (GError) error = NULL;
+  ScmAuthority *authority;
+  gboolean with_passphrase = GPOINTER_TO_INT (user_data);
+
+  authority = g_task_propagate_pointer (G_TASK (result), &error);
+  if (authority != NULL)
+    {
+      g_set_object (&self->authority, authority);
+      g_object_unref (authority);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTHORITY]);
+      set_state (self, SCM_APPLICATION_STATE_READY, NULL);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  else if (g_error_matches (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE))
+    set_state (self, SCM_APPLICATION_STATE_LOCKED,
+               with_passphrase ? _("That passphrase does not unlock the CA keys. Check it and try again.") : NULL);
+  else
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("%s\n\nCheck that %s is yours and writable, or start ScmEnroll with --data-dir DIR."),
+                         error->message, self->data_dir);
+      set_state (self, SCM_APPLICATION_STATE_FAILED, message);
+    }
+}
+
+void
+scm_application_open_data (ScmApplication *self,
+                           const char     *passphrase)
+{
+  g_autoptr (GTask) task = NULL;
+  OpenData *data;
+
+  g_return_if_fail (SCM_IS_APPLICATION (self));
+
+  if (self->data_dir == NULL)
+    self->data_dir = scm_store_default_data_dir ();
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_object (&self->authority);
+
+  data = g_new0 (OpenData, 1);
+  data->data_dir = g_strdup (self->data_dir);
+  data->passphrase = g_strdup (passphrase);
+
+  set_state (self, SCM_APPLICATION_STATE_LOADING, NULL);
+  task = g_task_new (self, self->cancellable, open_data_cb, GINT_TO_POINTER (passphrase != NULL));
+  g_task_set_source_tag (task, scm_application_open_data);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  g_task_run_in_thread (task, open_data_thread);
+}
 
 static const GOptionEntry option_entries[] = {
   { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
@@ -53,7 +188,12 @@ scm_application_handle_local_options (GApplication *app,
 static void
 scm_application_activate (GApplication *app)
 {
+  ScmApplication *self = SCM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  /* Only once: later activations present the window already there. */
+  if (self->cancellable == NULL)
+    scm_application_open_data (self, NULL);
 
   if (window == NULL)
     window = GTK_WINDOW (scm_window_new (SCM_APPLICATION (app)));
@@ -111,9 +251,34 @@ scm_application_finalize (GObject *object)
 {
   ScmApplication *self = SCM_APPLICATION (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->authority);
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_pointer (&self->state_message, g_free);
 
   G_OBJECT_CLASS (scm_application_parent_class)->finalize (object);
+}
+
+static void
+scm_application_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  ScmApplication *self = SCM_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_AUTHORITY:
+      g_value_set_object (value, self->authority);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -123,6 +288,18 @@ scm_application_class_init (ScmApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = scm_application_finalize;
+  object_class->get_property = scm_application_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      SCM_APPLICATION_STATE_LOADING, SCM_APPLICATION_STATE_FAILED,
+                      SCM_APPLICATION_STATE_LOADING,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUTHORITY] =
+    g_param_spec_object ("authority", NULL, NULL, SCM_TYPE_AUTHORITY,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   app_class->handle_local_options = scm_application_handle_local_options;
   app_class->startup = scm_application_startup;
   app_class->activate = scm_application_activate;
@@ -153,4 +330,38 @@ scm_application_get_data_dir (ScmApplication *self)
   g_return_val_if_fail (SCM_IS_APPLICATION (self), NULL);
 
   return self->data_dir;
+}
+
+ScmApplicationState
+scm_application_get_state (ScmApplication *self)
+{
+  g_return_val_if_fail (SCM_IS_APPLICATION (self), SCM_APPLICATION_STATE_FAILED);
+
+  return self->state;
+}
+
+const char *
+scm_application_get_state_message (ScmApplication *self)
+{
+  g_return_val_if_fail (SCM_IS_APPLICATION (self), NULL);
+
+  return self->state_message;
+}
+
+ScmAuthority *
+scm_application_get_authority (ScmApplication *self)
+{
+  g_return_val_if_fail (SCM_IS_APPLICATION (self), NULL);
+
+  return self->authority;
+}
+
+void
+scm_application_set_data_dir (ScmApplication *self,
+                              const char     *data_dir)
+{
+  g_return_if_fail (SCM_IS_APPLICATION (self));
+
+  g_free (self->data_dir);
+  self->data_dir = data_dir ? g_canonicalize_filename (data_dir, NULL) : NULL;
 }

@@ -15,6 +15,11 @@ struct _ScmWindow
   AdwLeaflet *leaflet;
   GtkStack *stack;
   AdwWindowTitle *content_title;
+  GtkStack *state_stack;
+  GtkSpinner *loading_spinner;
+  GtkPasswordEntry *passphrase_entry;
+  GtkLabel *unlock_error_label;
+  AdwStatusPage *error_page;
 };
 
 G_DEFINE_FINAL_TYPE (ScmWindow, scm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -31,6 +36,62 @@ stack_visible_child_changed_cb (ScmWindow *self)
   /* On a narrow window the sidebar and the content are one page each:
    * choosing a page in the sidebar shows it. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+application_state_changed_cb (ScmWindow *self)
+{
+  ScmApplication *app = SCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char *message;
+
+  if (app == NULL)
+    return;
+  message = scm_application_get_state_message (app);
+
+  switch (scm_application_get_state (app))
+    {
+    case SCM_APPLICATION_STATE_LOADING:
+      gtk_stack_set_visible_child_name (self->state_stack, "loading");
+      break;
+    case SCM_APPLICATION_STATE_LOCKED:
+      gtk_widget_set_visible (GTK_WIDGET (self->unlock_error_label), message != NULL);
+      gtk_label_set_text (self->unlock_error_label, message ? message : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->passphrase_entry), "");
+      gtk_stack_set_visible_child_name (self->state_stack, "locked");
+      gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+      break;
+    case SCM_APPLICATION_STATE_FAILED:
+      adw_status_page_set_description (self->error_page, message);
+      gtk_stack_set_visible_child_name (self->state_stack, "error");
+      break;
+    case SCM_APPLICATION_STATE_READY:
+    default:
+      gtk_stack_set_visible_child_name (self->state_stack, "main");
+      break;
+    }
+  gtk_spinner_set_spinning (self->loading_spinner,
+                            scm_application_get_state (app) == SCM_APPLICATION_STATE_LOADING);
+}
+
+static void
+unlock_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ScmWindow *self = SCM_WINDOW (widget);
+  ScmApplication *app = SCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry));
+
+  if (app == NULL || passphrase[0] == '\0')
+    return;
+  scm_application_open_data (app, passphrase);
+  gtk_editable_set_text (GTK_EDITABLE (self->passphrase_entry), "");
+}
+
+static void
+passphrase_activate_cb (ScmWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.unlock", NULL);
 }
 
 static void
@@ -53,9 +114,16 @@ scm_window_class_init (ScmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, state_stack);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, passphrase_entry);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, unlock_error_label);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, passphrase_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stack_visible_child_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_activated);
+  gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_activated);
 }
 
 static void
@@ -68,9 +136,22 @@ scm_window_init (ScmWindow *self)
 ScmWindow *
 scm_window_new (ScmApplication *application)
 {
-  return g_object_new (SCM_TYPE_WINDOW,
-                       "application", application,
-                       NULL);
+  ScmWindow *self = g_object_new (SCM_TYPE_WINDOW,
+                                  "application", application,
+                                  NULL);
+
+  g_signal_connect_object (application, "notify::state",
+                           G_CALLBACK (application_state_changed_cb), self, G_CONNECT_SWAPPED);
+  application_state_changed_cb (self);
+  return self;
+}
+
+const char *
+scm_window_get_state_page (ScmWindow *self)
+{
+  g_return_val_if_fail (SCM_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->state_stack);
 }
 
 const char *

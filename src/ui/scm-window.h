@@ -17,5 +17,7 @@ const char *scm_window_get_visible_page (ScmWindow      *self);
 void        scm_window_set_visible_page (ScmWindow      *self,
                                          const char     *name);
 GtkStack   *scm_window_get_stack        (ScmWindow      *self);
+/* "loading", "locked", "error" or "main". */
+const char *scm_window_get_state_page   (ScmWindow      *self);
 
 G_END_DECLS
