@@ -490,4 +490,184 @@ guint           scm_store_count_valid_certificates     (ScmStore           *self
                                                         gint64              profile_id,
                                                         gint64              now);
 
+/* Enrollment state: confirmation codes, sessions, lockout ----------------------------------- */
+
+/* Every call takes @now (unix seconds) so that expiry is decided by the
+ * caller's clock, and tests need no sleeping. */
+
+/* An email confirmation code is valid this long and for this many tries. */
+#define SCM_CHALLENGE_LIFETIME_SECONDS (10 * 60)
+#define SCM_CHALLENGE_MAX_TRIES        5
+/* The longest session scm_store_create_session() accepts. */
+#define SCM_SESSION_MAX_LIFETIME_SECONDS (24 * 60 * 60)
+
+/* A new one-time code for @email on form @form_id, sent by mail by the
+ * caller: 8 digits in *@out_code (free with scm_secret_free(); only its
+ * keyed hash is stored) and the challenge's public id (128 random bits,
+ * 32 hex digits, g_free()) to hand to the client. It expires after
+ * SCM_CHALLENGE_LIFETIME_SECONDS and allows SCM_CHALLENGE_MAX_TRIES wrong
+ * tries. Every earlier unused code for the same form and email stops
+ * working (a resend replaces the previous code). @client_address may be
+ * NULL. Audited as "challenge.create" (actor "address:…", or "email:…"
+ * without an address). */
+gboolean scm_store_create_challenge      (ScmStore   *self,
+                                          gint64      form_id,
+                                          const char *email,
+                                          const char *client_address,
+                                          gint64      now,
+                                          char      **out_public_id,
+                                          char      **out_code,
+                                          GError    **error);
+/* The (lower-cased) email a challenge was created for, without checking
+ * it: lets the caller check the "email:…" lockout before redeeming.
+ * SCM_ERROR_NOT_FOUND for an unknown id. */
+char    *scm_store_get_challenge_email   (ScmStore   *self,
+                                          const char *public_id,
+                                          GError    **error);
+/* Checks @code in constant time; on success marks the challenge used
+ * (single use) and returns its email in *@out_email (g_free()).
+ * @form_id is the form the code is typed on (0 accepts any form): a code
+ * requested on one form does not open another.
+ * Failures, each audited as "challenge.redeem" with its precise reason
+ * (actor "email:…" of the challenge, or the store's actor for an unknown
+ * id), and committed even though the call fails:
+ * - SCM_ERROR_NOT_FOUND: no challenge has this public id (or it was
+ *   purged);
+ * - SCM_ERROR_INVALID: already used, burned by too many wrong tries,
+ *   replaced by a newer code, expired (at created + 10 minutes exactly),
+ *   requested on another form, or the code is wrong. Only a wrong code
+ *   counts a try, persisted before the answer is given; the
+ *   SCM_CHALLENGE_MAX_TRIES-th wrong try burns the challenge, so even the
+ *   right code fails afterwards.
+ * The messages tell these apart for the audit log and the operator; the
+ * end user should see one generic message. */
+gboolean scm_store_redeem_challenge      (ScmStore   *self,
+                                          const char *public_id,
+                                          gint64      form_id,
+                                          const char *code,
+                                          gint64      now,
+                                          char      **out_email,
+                                          GError    **error);
+
+/**
+ * ScmEnrollmentSession:
+ * @id: the session's row id
+ * @form_id: the form it was opened on
+ * @person_id: the registered person, or 0 (email confirmation of an
+ *   email that is not a registered person)
+ * @email: the authenticated email, lower-cased
+ * @client_address: (nullable): where the session was opened from
+ * @created_at: unix seconds
+ * @expires_at: unix seconds; the session is refused from this second on
+ * @authorized_account_ids: (element-type gint64): the accounts whose
+ *   authorization step passed in this session, in the order they passed
+ *
+ * An authenticated enrollment session, as scm_store_lookup_session()
+ * returns it. A copy: changing it changes nothing in the store.
+ */
+typedef struct
+{
+  gint64 id;
+  gint64 form_id;
+  gint64 person_id;
+  char *email;
+  char *client_address;
+  gint64 created_at;
+  gint64 expires_at;
+  GArray *authorized_account_ids;
+} ScmEnrollmentSession;
+
+#define SCM_TYPE_ENROLLMENT_SESSION (scm_enrollment_session_get_type ())
+
+GType                 scm_enrollment_session_get_type              (void) G_GNUC_CONST;
+ScmEnrollmentSession *scm_enrollment_session_copy                  (const ScmEnrollmentSession *session);
+void                  scm_enrollment_session_free                  (ScmEnrollmentSession       *session);
+gboolean              scm_enrollment_session_is_account_authorized (const ScmEnrollmentSession *session,
+                                                                    gint64                      account_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScmEnrollmentSession, scm_enrollment_session_free)
+
+/* Opens a session after the form's authentication passed: a new token of
+ * 256 random bits (64 hex digits) in *@out_token (free with
+ * scm_secret_free(); only its keyed hash is stored), valid for
+ * @lifetime_seconds (1 … SCM_SESSION_MAX_LIFETIME_SECONDS). @person_id is
+ * 0 when the email is not a registered person (email confirmation);
+ * otherwise the person must exist and not be deleted. Audited as
+ * "session.create" (actor "email:…"). Returns the session's id, or 0. */
+gint64                scm_store_create_session            (ScmStore   *self,
+                                                           gint64      form_id,
+                                                           gint64      person_id,
+                                                           const char *email,
+                                                           const char *client_address,
+                                                           gint64      lifetime_seconds,
+                                                           gint64      now,
+                                                           char      **out_token,
+                                                           GError    **error);
+/* The live session behind @token. SCM_ERROR_NOT_FOUND for an unknown (or
+ * purged) token; SCM_ERROR_INVALID when it was ended, has expired at
+ * @now, or belongs to another form than @form_id (0 accepts any form). */
+ScmEnrollmentSession *scm_store_lookup_session            (ScmStore   *self,
+                                                           const char *token,
+                                                           gint64      form_id,
+                                                           gint64      now,
+                                                           GError    **error);
+/* Records that @account_id's authorization step (none, access code or
+ * Secret ID, checked by the caller) passed in the session. The account
+ * must belong to the session's form, and the session must be live at
+ * @now. Authorizing twice is not an error. Audited as
+ * "session.authorize". */
+gboolean              scm_store_authorize_session_account (ScmStore   *self,
+                                                           gint64      session_id,
+                                                           gint64      account_id,
+                                                           gint64      now,
+                                                           GError    **error);
+/* Ends a session (sign-out, or after its certificate was issued): its
+ * token stops working. Ending an ended session does nothing. Audited as
+ * "session.end". */
+gboolean              scm_store_end_session               (ScmStore   *self,
+                                                           gint64      session_id,
+                                                           gint64      now,
+                                                           GError    **error);
+
+/* Lockout: consecutive failures per key, such as "email:ada@example.com"
+ * or "address:192.0.2.1" (the part after "email:" is compared without
+ * regard to case). Check before any slow hash; record every credential
+ * failure and success.
+ *
+ * After limits.max-attempts consecutive failures, the key is locked for
+ * limits.lockout-minutes (settings; 5 and 15 by default). A failure
+ * that comes more than limits.lockout-minutes after the previous one
+ * starts the count over, and so does the first failure after a lockout
+ * ended. */
+
+/* FALSE with SCM_ERROR_LOCKED ("Too many failed attempts; try again
+ * after 14:35.", local time) while @key is locked; *@out_locked_until
+ * (may be NULL) gets the end of the lockout, or 0. Read-only: the caller
+ * audits the refused request. */
+gboolean              scm_store_check_attempts            (ScmStore   *self,
+                                                           const char *key,
+                                                           gint64      now,
+                                                           gint64     *out_locked_until,
+                                                           GError    **error);
+/* Counts one failure; the one that reaches the limit locks the key and
+ * is audited as "attempts.lock" (actor @key). */
+gboolean              scm_store_record_failure            (ScmStore   *self,
+                                                           const char *key,
+                                                           gint64      now,
+                                                           GError    **error);
+/* Forgets @key's failures, unless it is locked at @now (a success never
+ * lifts a lockout). */
+gboolean              scm_store_record_success            (ScmStore   *self,
+                                                           const char *key,
+                                                           gint64      now,
+                                                           GError    **error);
+
+/* Deletes what can no longer matter at @now: challenges past their
+ * expiry (used, replaced and burned ones included), sessions that
+ * expired or were ended, and failure counters that neither lock nor
+ * count any more. Live rows stay. Run it now and then (e.g. hourly). */
+gboolean              scm_store_purge_enrollment_state    (ScmStore   *self,
+                                                           gint64      now,
+                                                           GError    **error);
+
 G_END_DECLS
