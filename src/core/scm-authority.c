@@ -268,6 +268,11 @@ scm_authority_set_passphrase (ScmAuthority *self,
                               GError      **error)
 {
   g_autofree char *path = NULL;
+  g_autoptr (GBytes) chain = NULL;
+  g_autoptr (GBytes) issuing_key = NULL;
+  g_autoptr (GBytes) root_key = NULL;
+  g_autoptr (ScmCa) reloaded = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), FALSE);
   g_return_val_if_fail (passphrase != NULL, FALSE);
@@ -276,7 +281,7 @@ scm_authority_set_passphrase (ScmAuthority *self,
     return FALSE;
   if (!save_ca (self->store, self->ca, self->passphrase, passphrase, error))
     return FALSE;
-  g_free (self->passphrase);
+  scm_secret_free (self->passphrase);
   self->passphrase = g_strdup (passphrase);
 
   /* Only after the keys under the new passphrase are committed: a crash in
@@ -290,6 +295,20 @@ scm_authority_set_passphrase (ScmAuthority *self,
                    path, g_strerror (saved_errno));
       return FALSE;
     }
+
+  /* A loaded root key stays encrypted in memory under the passphrase it
+   * was loaded with; take the re-encrypted one, or the next change would
+   * try to decrypt it with this passphrase and fail. */
+  if (!scm_store_load_ca (self->store, &chain, &issuing_key, &root_key, &local_error)
+      || (reloaded = scm_ca_load (chain, issuing_key, root_key, passphrase, &local_error)) == NULL)
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
+                   "The CA keys now need the new passphrase, but they could not be reloaded (%s); "
+                   "restart before changing the passphrase again",
+                   local_error->message);
+      return FALSE;
+    }
+  g_set_object (&self->ca, reloaded);
   return TRUE;
 }
 
@@ -624,6 +643,9 @@ scm_authority_issue (ScmAuthority          *self,
   g_autofree char *base_url = NULL;
   g_autofree char *organization_name = NULL;
   g_autofree char *sans = NULL;
+  g_autoptr (ScmPerson) person = NULL;
+  g_autoptr (ScmProfile) profile = NULL;
+  ScmIssueRequest current;
   ScmCertificateTemplate tmpl = { 0 };
   ScmKeyType key_type = request->key_type;
   guint term_days;
@@ -633,6 +655,20 @@ scm_authority_issue (ScmAuthority          *self,
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (SCM_IS_PERSON (request->person), NULL);
   g_return_val_if_fail (SCM_IS_PROFILE (request->profile), NULL);
+
+  /* The caller's objects may be stale (the person deleted or no longer
+   * sponsor-validated, the profile narrowed since they were read): decide
+   * on what the store holds now, before any key is generated. */
+  person = scm_store_get_person (self->store, scm_person_get_id (request->person), error);
+  if (person == NULL)
+    return NULL;
+  profile = scm_store_get_profile (self->store, scm_profile_get_id (request->profile), error);
+  if (profile == NULL)
+    return NULL;
+  current = *request;
+  current.person = person;
+  current.profile = profile;
+  request = &current;
 
   term_days = request->term_days ? request->term_days : shortest_term (scm_profile_get_terms (request->profile));
 
