@@ -396,8 +396,9 @@ scm_account_set_profile_ids (ScmAccount *self,
 
   if (profile_ids != NULL
       && profile_ids->len == self->profile_ids->len
-      && memcmp (profile_ids->data, self->profile_ids->data,
-                 profile_ids->len * sizeof (gint64)) == 0)
+      && (profile_ids->len == 0
+          || memcmp (profile_ids->data, self->profile_ids->data,
+                     profile_ids->len * sizeof (gint64)) == 0))
     return;
   if (profile_ids == NULL && self->profile_ids->len == 0)
     return;

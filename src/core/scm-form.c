@@ -524,8 +524,9 @@ scm_form_set_organization_ids (ScmForm *self,
 
   if (organization_ids != NULL
       && organization_ids->len == self->organization_ids->len
-      && memcmp (organization_ids->data, self->organization_ids->data,
-                 organization_ids->len * sizeof (gint64)) == 0)
+      && (organization_ids->len == 0
+          || memcmp (organization_ids->data, self->organization_ids->data,
+                     organization_ids->len * sizeof (gint64)) == 0))
     return;
   if (organization_ids == NULL && self->organization_ids->len == 0)
     return;

@@ -379,8 +379,9 @@ scm_profile_set_key_types (ScmProfile *self,
 
   if (key_types != NULL
       && key_types->len == self->key_types->len
-      && memcmp (key_types->data, self->key_types->data,
-                 key_types->len * sizeof (ScmKeyType)) == 0)
+      && (key_types->len == 0
+          || memcmp (key_types->data, self->key_types->data,
+                     key_types->len * sizeof (ScmKeyType)) == 0))
     return;
   if (key_types == NULL && self->key_types->len == 0)
     return;
@@ -408,8 +409,9 @@ scm_profile_set_terms (ScmProfile *self,
 
   if (terms != NULL
       && terms->len == self->terms->len
-      && memcmp (terms->data, self->terms->data,
-                 terms->len * sizeof (guint)) == 0)
+      && (terms->len == 0
+          || memcmp (terms->data, self->terms->data,
+                     terms->len * sizeof (guint)) == 0))
     return;
   if (terms == NULL && self->terms->len == 0)
     return;

@@ -427,7 +427,8 @@ scm_validate_country (const char  *value,
                         "or US.", shown);
 
   upper = g_ascii_strup (trimmed, -1);
-  for (const char *p = assigned_countries; *p != '\0'; p += 3)
+  /* Codes are separated by one space; the last has none after it. */
+  for (const char *p = assigned_countries; p[0] != '\0' && p[1] != '\0'; p += p[2] == '\0' ? 2 : 3)
     if (p[0] == upper[0] && p[1] == upper[1])
       {
         if (out != NULL)
