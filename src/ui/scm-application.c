@@ -156,8 +156,6 @@ scm_application_open_data (ScmApplication *self,
 static const GOptionEntry option_entries[] = {
   { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Use DIR for the database, the CA and the keys"), N_("DIR") },
-  { "enroll", 'e', 0, G_OPTION_ARG_NONE, NULL,
-    N_("Open the enroll window (optionally with the enrollment endpoint URL)"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -309,7 +307,6 @@ static void
 scm_application_init (ScmApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
-  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[URL]"));
 }
 
 ScmApplication *
