@@ -494,6 +494,74 @@ test_crash_during_issuance (Fixture       *fixture,
   g_free (issue (fixture, password, p12));
 }
 
+static void
+test_ca_import (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *script = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *p12 = g_build_filename (fixture->dir, "ada.p12", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *not_ca = NULL;
+
+  if (!scm_test_require_tool ("openssl", "openssl"))
+    return;
+
+  /* An organization's existing PKI, made with the openssl command line:
+   * a root and an issuing CA whose certificate, key and root come in one
+   * PEM file. */
+  script = g_strdup_printf (
+    "set -e; cd '%s';"
+    "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout root.key -out root.pem"
+    " -days 3650 -subj '/CN=Corp Root' -addext basicConstraints=critical,CA:TRUE"
+    " -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null;"
+    "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout issuing.key -out issuing.csr"
+    " -subj '/CN=Corp Issuing CA' 2>/dev/null;"
+    "printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n"
+    "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' > ext.cnf;"
+    "openssl x509 -req -in issuing.csr -CA root.pem -CAkey root.key -CAcreateserial -days 1825"
+    " -extfile ext.cnf -out issuing.pem 2>/dev/null;"
+    "cat issuing.pem issuing.key root.pem > bundle.pem;"
+    "cat root.pem root.key > not-a-ca-issuer.pem",
+    fixture->dir);
+  {
+    const char *argv[] = { "sh", "-c", script, NULL };
+    g_assert_cmpint (scm_test_run (argv, NULL, NULL, NULL), ==, 0);
+  }
+
+  add_person (fixture);
+  {
+    g_autofree char *bundle = g_build_filename (fixture->dir, "bundle.pem", NULL);
+    out = ctl_ok (fixture, "ca", "import", bundle, NULL);
+    g_assert_nonnull (strstr (out, "Corp Issuing CA"));
+  }
+
+  password = write_file (fixture, "password.txt", "Correct-Horse-42\n");
+  g_free (issue (fixture, password, p12));
+
+  /* The new certificate chains to the organization's root. */
+  g_free (script);
+  script = g_strdup_printf ("set -e; cd '%s';"
+                            "openssl pkcs12 -in ada.p12 -passin pass:Correct-Horse-42 -clcerts -nokeys -out ada.pem;"
+                            "openssl verify -CAfile root.pem -untrusted issuing.pem -purpose sslclient ada.pem",
+                            fixture->dir);
+  {
+    const char *argv[] = { "sh", "-c", script, NULL };
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (scm_test_run (argv, NULL, &out, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "ada.pem: OK"));
+  }
+
+  /* Something that is not an issuing CA is refused, and the CA stays. */
+  not_ca = g_build_filename (fixture->dir, "issuing.key", NULL);
+  g_assert_cmpint (ctl (fixture, NULL, &err, "ca", "import", not_ca, NULL), ==, 1);
+  assert_one_line (err);
+  g_clear_pointer (&out, g_free);
+  out = ctl_ok (fixture, "ca", "show", NULL);
+  g_assert_nonnull (strstr (out, "Corp Issuing CA"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -506,6 +574,7 @@ main (int   argc,
   g_test_add ("/ctl/issue-revoke-crl", Fixture, NULL, fixture_setup, test_issue_revoke_crl, fixture_teardown);
   g_test_add ("/ctl/audit-tamper", Fixture, NULL, fixture_setup, test_audit_tamper, fixture_teardown);
   g_test_add ("/ctl/backup-restores", Fixture, NULL, fixture_setup, test_backup_restores, fixture_teardown);
+  g_test_add ("/ctl/ca-import", Fixture, NULL, fixture_setup, test_ca_import, fixture_teardown);
   g_test_add ("/ctl/typed-passphrase", Fixture, NULL, fixture_setup, test_typed_passphrase, fixture_teardown);
   g_test_add ("/ctl/crash-after-pending", Fixture, "pending", fixture_setup, test_crash_during_issuance, fixture_teardown);
   g_test_add ("/ctl/crash-after-signing", Fixture, "signed", fixture_setup, test_crash_during_issuance, fixture_teardown);
