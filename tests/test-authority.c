@@ -877,6 +877,40 @@ test_issue_refused (Fixture       *f,
   g_assert_cmpuint (count_certificates (f), ==, 1);
 }
 
+/* Subject attributes hold at most 64 characters (X.520): an address or a
+ * name longer than that is refused up front, not after a key was made and
+ * a pending row written. */
+static void
+test_issue_long_names (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *long_email = "jonathan.alexander.montgomery-smithson.research.teams@example.org";
+  const char *long_organization = "Acme Corporation for Research, Development and Advanced Engineering";
+  g_autoptr(ScmPerson) long_mailbox = add_person (f, long_email, SCM_VALIDATION_STANDARD, FALSE);
+  g_autoptr(ScmPerson) high = add_person (f, "nina@example.org", SCM_VALIDATION_HIGH, TRUE);
+  g_autoptr(ScmProfile) named = add_profile (f, "Named", SCM_PURPOSE_SMIME, SCM_CN_SOURCE_NAME,
+                                             SCM_KEY_TYPE_EC_P256, 365);
+  g_autoptr(ScmIssueResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ScmIssueRequest request;
+
+  g_assert_cmpuint (strlen (long_email), >, 64);
+  g_assert_cmpuint (strlen (long_organization), >, 64);
+
+  request = server_key_request (long_mailbox, f->client, SCM_KEY_TYPE_EC_P256);
+  assert_refused (f, &request, NULL, SCM_ERROR, SCM_ERROR_INVALID);
+
+  scm_organization_set_name (f->organization, long_organization);
+  scm_store_update_organization (f->store, f->organization, &error);
+  g_assert_no_error (error);
+  request = server_key_request (high, named, SCM_KEY_TYPE_EC_P256);
+  assert_refused (f, &request, NULL, SCM_ERROR, SCM_ERROR_INVALID);
+
+  /* The organization is not in a subject that takes CN from the email. */
+  result = issue (f, high, f->smime, SCM_KEY_TYPE_EC_P256);
+  g_assert_cmpuint (count_certificates (f), ==, 1);
+}
+
 /* Revocation and CRLs -------------------------------------------------------------- */
 
 static gint64
@@ -1386,6 +1420,8 @@ main (int   argc,
               fixture_set_up, test_issue_csr, fixture_tear_down);
   g_test_add ("/authority/issue/refused", Fixture, NULL,
               fixture_set_up, test_issue_refused, fixture_tear_down);
+  g_test_add ("/authority/issue/long-names", Fixture, NULL,
+              fixture_set_up, test_issue_long_names, fixture_tear_down);
   g_test_add ("/authority/revoke", Fixture, NULL,
               fixture_set_up, test_revoke, fixture_tear_down);
   g_test_add ("/authority/reconcile", Fixture, NULL,

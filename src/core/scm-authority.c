@@ -21,6 +21,7 @@
 
 #define PASSPHRASE_FILE "ca.passphrase"
 #define SERIAL_DRAWS 8
+#define SUBJECT_ATTRIBUTE_MAX_CHARS 64
 
 struct _ScmAuthority
 {
@@ -609,6 +610,42 @@ fill_subject (ScmAuthority           *self,
     }
 }
 
+/* The CA refuses subject attributes longer than the X.520 bound of 64
+ * characters; refuse them here, before a key is made or a row written. */
+static gboolean
+check_subject (const ScmCertificateTemplate *tmpl,
+               GError                      **error)
+{
+  const char *by_name = " or use a profile that takes the common name from the email";
+  struct
+  {
+    const char *value;
+    const char *label;
+    const char *remedy;
+    const char *alternative;
+  } attributes[] = {
+    { tmpl->common_name, "common name",
+      tmpl->common_name == tmpl->email ? "give the person a shorter email address"
+                                       : "give the person a shorter common name",
+      tmpl->common_name == tmpl->email ? "" : by_name },
+    { tmpl->given_name, "given name", "shorten the person's first name", by_name },
+    { tmpl->surname, "surname", "shorten the person's last name", by_name },
+    { tmpl->organization, "organization", "shorten the organization's name", by_name },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (attributes); i++)
+    if (attributes[i].value != NULL
+        && g_utf8_strlen (attributes[i].value, -1) > SUBJECT_ATTRIBUTE_MAX_CHARS)
+      {
+        g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
+                     "“%s” is longer than the %d characters a certificate's %s can hold; %s%s",
+                     attributes[i].value, SUBJECT_ATTRIBUTE_MAX_CHARS, attributes[i].label,
+                     attributes[i].remedy, attributes[i].alternative);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static void
 maybe_hang (const char *point)
 {
@@ -682,6 +719,9 @@ scm_authority_issue (ScmAuthority          *self,
 
   if (!check_request (self, request, key_type, term_days, error))
     return NULL;
+  fill_subject (self, request, &tmpl, &organization_name);
+  if (!check_subject (&tmpl, error))
+    return NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -730,7 +770,6 @@ scm_authority_issue (ScmAuthority          *self,
   tmpl.policy_oid = scm_profile_get_policy_oid (request->profile);
   tmpl.term_days = term_days;
   tmpl.base_url = base_url;
-  fill_subject (self, request, &tmpl, &organization_name);
 
   certificate_der = scm_ca_issue (self->ca, &tmpl, &local_error);
   if (certificate_der != NULL)
