@@ -885,7 +885,8 @@ test_issue_long_names (Fixture       *f,
                        gconstpointer  data)
 {
   const char *long_email = "jonathan.alexander.montgomery-smithson.research.teams@example.org";
-  const char *long_organization = "Acme Corporation for Research, Development and Advanced Engineering";
+  const char *long_organization =
+    "Acme Corporation for Research, Development and Advanced Engineering";
   g_autoptr(ScmPerson) long_mailbox = add_person (f, long_email, SCM_VALIDATION_STANDARD, FALSE);
   g_autoptr(ScmPerson) high = add_person (f, "nina@example.org", SCM_VALIDATION_HIGH, TRUE);
   g_autoptr(ScmProfile) named = add_profile (f, "Named", SCM_PURPOSE_SMIME, SCM_CN_SOURCE_NAME,
@@ -960,8 +961,8 @@ openssl_verify_with_crl (Fixture *f,
 {
   g_autoptr(GBytes) certificate_pem = scm_x509_der_to_pem (certificate);
   g_autoptr(GBytes) crl_pem = scm_x509_crl_to_pem (crl);
-  g_autofree char *chain_path = scm_test_write_file (f->dir, "chain.pem",
-                                                     scm_ca_get_chain_pem (scm_authority_get_ca (f->authority)));
+  ScmCa *ca = scm_authority_get_ca (f->authority);
+  g_autofree char *chain_path = scm_test_write_file (f->dir, "chain.pem", scm_ca_get_chain_pem (ca));
   g_autofree char *certificate_path = scm_test_write_file (f->dir, "cert.pem", certificate_pem);
   g_autofree char *crl_path = scm_test_write_file (f->dir, "crl.pem", crl_pem);
 
@@ -1069,11 +1070,11 @@ add_pending (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *serial = scm_ca_generate_serial ();
+  ScmCa *ca = scm_authority_get_ca (f->authority);
   gint64 id;
 
-  id = scm_store_add_pending_certificate (f->store,
-                                          scm_ca_get_issuing_fingerprint (scm_authority_get_ca (f->authority)),
-                                          serial, scm_person_get_id (person), 0, 0,
+  id = scm_store_add_pending_certificate (f->store, scm_ca_get_issuing_fingerprint (ca), serial,
+                                          scm_person_get_id (person), 0, 0,
                                           scm_profile_get_id (f->client), SCM_KEY_TYPE_EC_P256,
                                           SCM_REQUESTED_VIA_ADMIN, owner, &error);
   g_assert_no_error (error);
