@@ -1333,6 +1333,217 @@ scm_ca_issue (ScmCa                        *self,
   return scm_x509_to_der (cert);
 }
 
+/* A host name as a dNSName: LDH labels of 1 to 63 characters, 253 in all
+ * (RFC 1123); single-label names such as "localhost" are fine. */
+static gboolean
+check_dns_name (const char *name,
+                GError    **error)
+{
+  gsize len = name != NULL ? strlen (name) : 0;
+  gsize label = 0;
+
+  if (len == 0 || len > 253)
+    goto invalid;
+  for (gsize i = 0; i <= len; i++)
+    {
+      char c = name[i];
+
+      if (c == '.' || c == '\0')
+        {
+          if (label == 0 || label > 63 || name[i - 1] == '-')
+            goto invalid;
+          label = 0;
+          continue;
+        }
+      if (!g_ascii_isalnum (c) && !(c == '-' && label > 0))
+        goto invalid;
+      label++;
+    }
+  return TRUE;
+
+invalid:
+  g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
+               "“%s” is not a host name the server certificate can carry; use "
+               "letters, digits, “-” and dots, such as enroll.example.org.",
+               name != NULL ? name : "");
+  return FALSE;
+}
+
+static gboolean
+add_server_names (X509               *cert,
+                  const char * const *dns_names,
+                  const char * const *ip_addresses,
+                  GError            **error)
+{
+  g_autoptr(GENERAL_NAMES) names = GENERAL_NAMES_new ();
+
+  for (gsize i = 0; dns_names != NULL && dns_names[i] != NULL; i++)
+    {
+      g_autofree char *lower = g_ascii_strdown (dns_names[i], -1);
+      GENERAL_NAME *name;
+      ASN1_IA5STRING *ia5;
+
+      if (!check_dns_name (lower, error))
+        return FALSE;
+      name = GENERAL_NAME_new ();
+      ia5 = ASN1_IA5STRING_new ();
+      ASN1_STRING_set (ia5, lower, -1);
+      GENERAL_NAME_set0_value (name, GEN_DNS, ia5);
+      sk_GENERAL_NAME_push (names, name);
+    }
+
+  for (gsize i = 0; ip_addresses != NULL && ip_addresses[i] != NULL; i++)
+    {
+      ASN1_OCTET_STRING *octets = a2i_IPADDRESS (ip_addresses[i]);
+      GENERAL_NAME *name;
+
+      if (octets == NULL)
+        {
+          ERR_clear_error ();
+          g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
+                       "“%s” is not an IPv4 or IPv6 address the server "
+                       "certificate can carry.", ip_addresses[i]);
+          return FALSE;
+        }
+      name = GENERAL_NAME_new ();
+      GENERAL_NAME_set0_value (name, GEN_IPADD, octets);
+      sk_GENERAL_NAME_push (names, name);
+    }
+
+  if (sk_GENERAL_NAME_num (names) == 0)
+    {
+      g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
+                           "A server certificate needs at least one host name "
+                           "or address.");
+      return FALSE;
+    }
+  return add_extension (cert, NID_subject_alt_name, names, FALSE, error);
+}
+
+static gboolean
+add_server_auth_usage (X509     *cert,
+                       GError  **error)
+{
+  EXTENDED_KEY_USAGE *usage = sk_ASN1_OBJECT_new_null ();
+  gboolean ok;
+
+  sk_ASN1_OBJECT_push (usage, OBJ_nid2obj (NID_server_auth));
+  ok = add_extension (cert, NID_ext_key_usage, usage, FALSE, error);
+  sk_ASN1_OBJECT_pop_free (usage, ASN1_OBJECT_free);
+  return ok;
+}
+
+GBytes *
+scm_ca_issue_server (ScmCa                              *self,
+                     const ScmServerCertificateTemplate *tmpl,
+                     GError                            **error)
+{
+  g_autoptr(EVP_PKEY) public_key = NULL;
+  g_autoptr(ASN1_INTEGER) serial = NULL;
+  g_autoptr(X509_NAME) subject = X509_NAME_new ();
+  g_autoptr(X509) cert = NULL;
+  const char *common_name;
+  X509 *issuing;
+  ScmKeyType key_type;
+  gint64 not_before;
+  gint64 not_after;
+  guint key_usage;
+
+  g_return_val_if_fail (SCM_IS_CA (self), NULL);
+  g_return_val_if_fail (tmpl != NULL, NULL);
+
+  issuing = sk_X509_value (self->chain, 0);
+
+  if (tmpl->public_key == NULL)
+    {
+      g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
+                           "The server certificate request has no public key.");
+      return NULL;
+    }
+  public_key = scm_key_load_public (tmpl->public_key, error);
+  if (public_key == NULL || !scm_key_classify (public_key, &key_type, error))
+    return NULL;
+
+  serial = scm_x509_serial_from_hex (tmpl->serial_hex, error);
+  if (serial == NULL)
+    return NULL;
+
+  if (tmpl->term_days < 1 || tmpl->term_days > SCM_CA_MAX_SERVER_TERM_DAYS)
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
+                   "A server certificate term of %u days is not allowed; "
+                   "choose 1 to %d days.", tmpl->term_days, SCM_CA_MAX_SERVER_TERM_DAYS);
+      return NULL;
+    }
+
+  /* The CN repeats the first name, for the few clients that still look
+   * at it; the subjectAltName is what verifiers match. */
+  if (tmpl->dns_names != NULL && tmpl->dns_names[0] != NULL)
+    common_name = tmpl->dns_names[0];
+  else if (tmpl->ip_addresses != NULL && tmpl->ip_addresses[0] != NULL)
+    common_name = tmpl->ip_addresses[0];
+  else
+    {
+      g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
+                           "A server certificate needs at least one host name "
+                           "or address.");
+      return NULL;
+    }
+  if (!check_attribute (common_name, "host name", TRUE, error)
+      || !add_name_entry (subject, NID_commonName, V_ASN1_UTF8STRING, common_name, error))
+    return NULL;
+
+  not_before = tmpl->not_before != NULL ? g_date_time_to_unix (tmpl->not_before)
+                                        : g_get_real_time () / G_USEC_PER_SEC;
+  if (not_before < self->not_before)
+    {
+      g_autofree char *starts = format_time (self->not_before);
+
+      g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
+                   "The issuing CA is not valid before %s; check the "
+                   "computer's clock.", starts);
+      return NULL;
+    }
+  not_after = MIN (not_before + (gint64) tmpl->term_days * SECONDS_PER_DAY - 1,
+                   self->not_after);
+  if (not_after <= not_before)
+    {
+      g_autofree char *ca_ends = format_time (self->not_after);
+
+      g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
+                   "The issuing CA expired on %s; renew it before starting "
+                   "the enrollment endpoint.", ca_ends);
+      return NULL;
+    }
+
+  /* RFC 5246/8446 key usages for a TLS server key. */
+  if (key_type == SCM_KEY_TYPE_EC_P256 || key_type == SCM_KEY_TYPE_EC_P384)
+    key_usage = KU_DIGITAL_SIGNATURE;
+  else
+    key_usage = KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT;
+
+  cert = X509_new_ex (NULL, NULL);
+  if (!X509_set_version (cert, X509_VERSION_3)
+      || !X509_set_serialNumber (cert, serial)
+      || !X509_set_issuer_name (cert, X509_get_subject_name (issuing))
+      || !X509_set_subject_name (cert, subject)
+      || !X509_set_pubkey (cert, public_key))
+    return scm_set_openssl_error (error, "Cannot build the server certificate"), NULL;
+
+  if (!set_validity (cert, not_before, not_after, error)
+      || !add_basic_constraints (cert, FALSE, -1, error)
+      || !add_key_usage (cert, key_usage, error)
+      || !add_server_auth_usage (cert, error)
+      || !add_key_identifiers (cert, issuing, error)
+      || !add_server_names (cert, tmpl->dns_names, tmpl->ip_addresses, error))
+    return NULL;
+
+  if (X509_sign (cert, self->issuing_key, scm_key_signature_digest (self->issuing_key)) <= 0)
+    return scm_set_openssl_error (error, "Cannot sign the server certificate"), NULL;
+
+  return scm_x509_to_der (cert);
+}
+
 static gboolean
 is_known_reason (ScmRevocationReason reason)
 {

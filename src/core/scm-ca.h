@@ -159,6 +159,42 @@ GBytes     *scm_ca_issue                    (ScmCa                        *self,
                                              const ScmCertificateTemplate *tmpl,
                                              GError                      **error);
 
+/* The longest term of a TLS server certificate browsers accept. */
+#define SCM_CA_MAX_SERVER_TERM_DAYS 397
+
+/**
+ * ScmServerCertificateTemplate:
+ * @public_key: the server's SubjectPublicKeyInfo DER (one of the
+ *   ScmKeyType kinds)
+ * @serial_hex: from scm_ca_generate_serial()
+ * @dns_names: (nullable): NULL-terminated host names for dNSName
+ *   subjectAltNames ("enroll.example.org", "localhost")
+ * @ip_addresses: (nullable): NULL-terminated IPv4 or IPv6 literals for
+ *   iPAddress subjectAltNames
+ * @term_days: 1 to %SCM_CA_MAX_SERVER_TERM_DAYS; shortened to end with
+ *   the issuing CA when that comes first
+ * @not_before: (nullable): start of validity, now when %NULL
+ *
+ * The enrollment endpoint's own TLS certificate: subject CN = the first
+ * name, every name in subjectAltName, extendedKeyUsage serverAuth only.
+ */
+typedef struct
+{
+  GBytes             *public_key;
+  const char         *serial_hex;
+  const char * const *dns_names;
+  const char * const *ip_addresses;
+  guint               term_days;
+  GDateTime          *not_before;
+} ScmServerCertificateTemplate;
+
+/* Signs a TLS server certificate per @tmpl; DER. At least one name is
+ * required; a name that is not a valid host name or IP address is
+ * SCM_ERROR_INVALID naming it. Thread-safe. */
+GBytes     *scm_ca_issue_server             (ScmCa                              *self,
+                                             const ScmServerCertificateTemplate *tmpl,
+                                             GError                            **error);
+
 /* A DER CRL v2 signed by the issuing CA with crlNumber @crl_number. */
 GBytes     *scm_ca_sign_crl                 (ScmCa                 *self,
                                              guint64                crl_number,

@@ -317,8 +317,25 @@ static const char migration_1[] =
   "  3, 'RSA-2048,RSA-3072,RSA-4096,EC-P256,EC-P384', '365,730', 'email', 0, 0, 1,"
   "  strftime ('%s', 'now'), strftime ('%s', 'now'));";
 
+/* The enrollment endpoint's own TLS certificate (one row): reused while
+ * it names the same hosts, comes from the current issuing CA and is not
+ * near its end. The key is encrypted under a key derived from the
+ * installation key, so a copy of the database alone cannot impersonate
+ * the endpoint. */
+static const char migration_2[] =
+  "CREATE TABLE server_certificate ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  names TEXT NOT NULL CHECK (length (names) > 0),"
+  "  issuer TEXT NOT NULL CHECK (length (issuer) = 64),"
+  "  certificate_pem BLOB NOT NULL,"
+  "  key_pem BLOB NOT NULL,"
+  "  not_after INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");";
+
 static const char *const migrations[] = {
   migration_1,
+  migration_2,
 };
 
 guint

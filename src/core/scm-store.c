@@ -942,6 +942,8 @@ check_form (ScmStore   *self,
 static const SettingInfo settings_info[] = {
   { "server.listen", NULL, check_listen },
   { "server.public-url", NULL, check_url },
+  { "server.tls-certificate", NULL, check_text },
+  { "server.tls-key", NULL, check_text },
   { "server.autostart", "false", check_boolean },
   { "smtp.host", NULL, check_host },
   { "smtp.port", NULL, check_integer, 1, 65535 },

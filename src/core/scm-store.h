@@ -81,12 +81,13 @@ gboolean       scm_store_in_transaction            (ScmStore   *self);
 
 /* Settings ------------------------------------------------------------ */
 
-/* Known keys: server.listen (ADDR:PORT), server.public-url, server.autostart
- * (true|false), smtp.host, smtp.port (1..65535), smtp.security
- * (starttls|tls|none), smtp.username, smtp.password, smtp.from,
- * limits.max-attempts (default 5), limits.lockout-minutes (default 15),
- * est.default-form (a form's URI extension), crl.next-update-days
- * (default 7).
+/* Known keys: server.listen (ADDR:PORT), server.public-url,
+ * server.tls-certificate and server.tls-key (paths of PEM files that
+ * replace the endpoint's own certificate), server.autostart (true|false),
+ * smtp.host, smtp.port (1..65535), smtp.security (starttls|tls|none),
+ * smtp.username, smtp.password, smtp.from, limits.max-attempts (default
+ * 5), limits.lockout-minutes (default 15), est.default-form (a form's URI
+ * extension), crl.next-update-days (default 7).
  *
  * smtp.password is a credential: it is the only secret the database keeps
  * readable (SMTP servers need it in clear), it never appears in the audit
@@ -145,6 +146,28 @@ gboolean       scm_store_get_latest_crl            (ScmStore   *self,
 /* One more than the highest CRL number of @issuer (1 for the first). */
 guint64        scm_store_next_crl_number           (ScmStore   *self,
                                                     const char *issuer);
+
+/* The enrollment endpoint's TLS certificate -------------------------------- */
+
+/* Replaces the endpoint's certificate (scm-server-cert.h keeps it):
+ * @names is the canonical list of names it carries, @issuer the issuing
+ * CA's fingerprint, @certificate_pem the certificate and its chain, and
+ * @key_pem its key, already encrypted. Audited as "server-certificate.issue". */
+gboolean       scm_store_save_server_certificate   (ScmStore   *self,
+                                                    const char *names,
+                                                    const char *issuer,
+                                                    GBytes     *certificate_pem,
+                                                    GBytes     *key_pem,
+                                                    gint64      not_after,
+                                                    GError    **error);
+/* SCM_ERROR_NOT_FOUND when none was saved. Any out parameter may be NULL. */
+gboolean       scm_store_load_server_certificate   (ScmStore   *self,
+                                                    char      **names,
+                                                    char      **issuer,
+                                                    GBytes    **certificate_pem,
+                                                    GBytes    **key_pem,
+                                                    gint64     *not_after,
+                                                    GError    **error);
 
 /* Audit log --------------------------------------------------------------- */
 
