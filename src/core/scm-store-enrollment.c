@@ -25,7 +25,7 @@
 #define CLIENT_ADDRESS_MAX_CHARS 128
 #define ATTEMPT_KEY_MAX_CHARS 320
 
-/* Sessions tokens have no ScmSecretPurpose of their own; this label keeps
+/* Session tokens have no ScmSecretPurpose of their own; this label keeps
  * their HMACs apart from every scm_secret_hash() domain. */
 static const char session_token_label[] = "scm-enroll session token v1";
 
@@ -149,10 +149,11 @@ create_challenge_tx (ScmStore   *self,
 
   actor = address != NULL ? g_strconcat ("address:", address, NULL)
                           : g_strconcat ("email:", email, NULL);
-  message = g_strdup_printf ("Confirmation code %" G_GINT64_FORMAT " created on form “%s”%s; "
-                             "it expires in %d minutes",
+  /* The row id names the confirmation: never the code itself. */
+  message = g_strdup_printf ("Email confirmation %" G_GINT64_FORMAT " requested on form “%s”%s;"
+                             " its code expires in %d minutes",
                              (gint64) sqlite3_last_insert_rowid (self->db), form_name,
-                             replaced > 0 ? ", replacing the previous one" : "",
+                             replaced > 0 ? ", replacing the previous code" : "",
                              SCM_CHALLENGE_LIFETIME_SECONDS / 60);
   return scm_store_audit (self, actor, "challenge.create", email, SCM_AUDIT_SUCCESS, message,
                           error);
@@ -400,8 +401,8 @@ redeem_challenge_tx (ScmStore   *self,
     }
 
   {
-    g_autofree char *message = g_strdup_printf ("Email confirmed with code %" G_GINT64_FORMAT
-                                                " on form “%s”", challenge.id,
+    g_autofree char *message = g_strdup_printf ("Email confirmation %" G_GINT64_FORMAT
+                                                " on form “%s” succeeded", challenge.id,
                                                 challenge.form_name);
 
     /* "used_at IS NULL" again: single use even if the row changed since. */
