@@ -168,10 +168,11 @@ typedef struct
   gsize pos;
   GCancellable *cancellable;
 
-  /* What the conversation reached, for the error message: the last
-   * command sent and the server's last reply line. Never credentials. */
-  char last_command[8];
-  char last_reply[REPLY_MAX_CHARS + 1];
+  /* For the error message: the command being answered and the server's
+   * first refusal (4xx or 5xx) with that command. Never credentials. */
+  char command[16];
+  char refused_command[16];
+  char refusal[REPLY_MAX_CHARS + 1];
 } Transfer;
 
 static size_t
@@ -219,7 +220,7 @@ remember_command (Transfer   *transfer,
       if (len >= verb_len && g_ascii_strncasecmp (data, verbs[i], verb_len) == 0
           && (len == verb_len || data[verb_len] == ' ' || data[verb_len] == '\r'))
         {
-          g_strlcpy (transfer->last_command, verbs[i], sizeof transfer->last_command);
+          g_strlcpy (transfer->command, verbs[i], sizeof transfer->command);
           return;
         }
     }
@@ -232,14 +233,20 @@ remember_reply (Transfer   *transfer,
 {
   gsize out = 0;
 
+  /* The first refusal explains the failure; the QUIT that follows it
+   * must not replace it. */
+  if (transfer->refusal[0] != '\0' || len == 0 || (data[0] != '4' && data[0] != '5'))
+    return;
+
   /* The server's words go into a one-line message: printable ASCII only. */
   for (gsize i = 0; i < len && out < REPLY_MAX_CHARS; i++)
     {
       if (data[i] == '\r' || data[i] == '\n')
         break;
-      transfer->last_reply[out++] = g_ascii_isprint (data[i]) ? data[i] : '?';
+      transfer->refusal[out++] = g_ascii_isprint (data[i]) ? data[i] : '?';
     }
-  transfer->last_reply[out] = '\0';
+  transfer->refusal[out] = '\0';
+  g_strlcpy (transfer->refused_command, transfer->command, sizeof transfer->refused_command);
 }
 
 static int
@@ -293,7 +300,8 @@ set_send_error (GError                **error,
 {
   g_autofree char *server = scm_mail_settings_describe_server (settings);
   const char *detail = detail_of (curl, code, error_buffer);
-  const char *reply = transfer->last_reply[0] != '\0' ? transfer->last_reply : detail;
+  const char *reply = transfer->refusal[0] != '\0' ? transfer->refusal : detail;
+  const char *refused = transfer->refused_command;
 
   switch ((int) code)
     {
@@ -352,25 +360,25 @@ set_send_error (GError                **error,
 
   /* Refusals: which command the server answered decides what to check. A
    * 530 anywhere means it wants a login first. */
-  if (g_str_has_prefix (transfer->last_reply, "530"))
+  if (g_str_has_prefix (transfer->refusal, "530"))
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
                  _("The mail server %s requires a login (%s); set smtp.username and smtp.password"),
                  server, reply);
-  else if (g_str_equal (transfer->last_command, "AUTH"))
+  else if (g_str_equal (refused, "AUTH"))
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
                  _("The mail server %s refused the login of “%s” (%s); check smtp.username "
                    "and smtp.password"),
                  server, settings->username != NULL ? settings->username : "", reply);
-  else if (g_str_equal (transfer->last_command, "MAIL"))
+  else if (g_str_equal (refused, "MAIL"))
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
                  _("The mail server %s refused the sender %s (%s); check smtp.from: servers "
                    "often accept only their own addresses"),
                  server, settings->from, reply);
-  else if (g_str_equal (transfer->last_command, "RCPT"))
+  else if (g_str_equal (refused, "RCPT"))
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
                  _("The mail server %s refused the recipient %s (%s); check the address"),
                  server, to, reply);
-  else if (g_str_equal (transfer->last_command, "DATA")
+  else if (g_str_equal (refused, "DATA")
            || (code == CURLE_WEIRD_SERVER_REPLY && transfer->pos > 0))
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
                  _("The mail server %s refused the message (%s)"),
@@ -383,7 +391,7 @@ set_send_error (GError                **error,
   else
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
                  _("Could not send mail through %s: %s"),
-                 server, detail);
+                 server, reply);
 }
 
 static gboolean
@@ -509,8 +517,8 @@ scm_mail_send (const ScmMailSettings *settings,
   if (code != CURLE_OK)
     {
       set_send_error (error, curl, code, error_buffer, &transfer, settings, to_address);
-      g_debug ("Sending mail through %s failed: %s (last command %s, reply “%s”)",
-               url, curl_easy_strerror (code), transfer.last_command, transfer.last_reply);
+      g_debug ("Sending mail through %s failed: %s (refused %s: %s)",
+               url, curl_easy_strerror (code), transfer.refused_command, transfer.refusal);
     }
   else
     g_debug ("Sent a message to %s through %s", to_address, url);
