@@ -47,6 +47,7 @@ static const Command commands[] = {
   { "ca", "export", scm_ctl_ca_export, N_("Write the CA certificate chain (PEM)") },
   { "ca", "import", scm_ctl_ca_import, N_("Replace the issuing CA by an existing one (PEM or PKCS#12)") },
   { "ca", "set-passphrase", scm_ctl_ca_set_passphrase, N_("Protect the CA keys with a passphrase you type") },
+  { "mail", "test", scm_ctl_mail_test, N_("Send a test message with the mail settings") },
 };
 
 static void
