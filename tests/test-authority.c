@@ -1060,6 +1060,131 @@ test_revoke (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* Profile limits and late CRLs --------------------------------------------------- */
+
+static void
+test_profile_limit (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ScmProfile) profile = add_profile (f, "Two at a time", SCM_PURPOSE_CLIENT_AUTH,
+                                               SCM_CN_SOURCE_EMAIL, SCM_KEY_TYPE_EC_P256, 365);
+  g_autoptr(ScmPerson) person = add_person (f, "limit@example.org", SCM_VALIDATION_STANDARD, FALSE);
+  g_autoptr(ScmIssueResult) first = NULL;
+  g_autoptr(ScmIssueResult) second = NULL;
+  g_autoptr(ScmIssueResult) third = NULL;
+  g_autoptr(ScmCertificate) oldest = NULL;
+  g_autoptr(ScmCertificate) newest = NULL;
+  g_autoptr(GBytes) crl_der = NULL;
+  g_autoptr(X509_CRL) crl = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scm_profile_set_max_per_person (profile, 2);
+  scm_store_update_profile (f->store, profile, &error);
+  g_assert_no_error (error);
+
+  first = issue (f, person, profile, SCM_KEY_TYPE_EC_P256);
+  second = issue (f, person, profile, SCM_KEY_TYPE_EC_P256);
+  third = issue (f, person, profile, SCM_KEY_TYPE_EC_P256);
+
+  /* The third replaces the first: revoked as superseded, in the CRL. */
+  oldest = scm_store_find_certificate_by_serial (f->store, scm_certificate_get_serial (first->certificate), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scm_certificate_get_status (oldest), ==, SCM_CERT_STATUS_REVOKED);
+  g_assert_cmpint (scm_certificate_get_revocation_reason (oldest), ==, SCM_REVOCATION_SUPERSEDED);
+  g_assert_cmpuint (scm_store_count_valid_certificates (f->store, scm_person_get_id (person),
+                                                        scm_profile_get_id (profile),
+                                                        g_get_real_time () / G_USEC_PER_SEC), ==, 2);
+  newest = scm_store_find_certificate_by_serial (f->store, scm_certificate_get_serial (third->certificate), &error);
+  g_assert_cmpint (scm_certificate_get_status (newest), ==, SCM_CERT_STATUS_ISSUED);
+
+  crl_der = scm_authority_get_crl (f->authority, &error);
+  g_assert_no_error (error);
+  crl = parse_crl (crl_der);
+  g_assert_cmpint (crl_reason (crl, scm_certificate_get_serial (first->certificate)), ==,
+                   SCM_REVOCATION_SUPERSEDED);
+  g_assert_cmpint (crl_reason (crl, scm_certificate_get_serial (second->certificate)), ==, -1);
+}
+
+static void
+test_crl_after_unpublished_revocation (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(ScmPerson) person = add_person (f, "late@example.org", SCM_VALIDATION_STANDARD, FALSE);
+  g_autoptr(ScmProfile) profile = scm_store_find_profile_by_name (f->store, "Client Authentication", NULL);
+  g_autoptr(ScmIssueResult) result = issue (f, person, profile, SCM_KEY_TYPE_EC_P256);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(X509_CRL) crl_before = NULL;
+  g_autoptr(X509_CRL) crl_after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *serial = scm_certificate_get_serial (result->certificate);
+
+  before = scm_authority_get_crl (f->authority, &error);
+  g_assert_no_error (error);
+
+  /* Revoked by another program, or while the CRL could not be signed: the
+   * next CRL anyone fetches must list it anyway. */
+  scm_store_revoke_certificate (f->store, scm_certificate_get_id (result->certificate),
+                                SCM_REVOCATION_KEY_COMPROMISE,
+                                g_get_real_time () / G_USEC_PER_SEC + 1, &error);
+  g_assert_no_error (error);
+
+  after = scm_authority_get_crl (f->authority, &error);
+  g_assert_no_error (error);
+  crl_before = parse_crl (before);
+  crl_after = parse_crl (after);
+  g_assert_cmpint (crl_reason (crl_before, serial), ==, -1);
+  g_assert_cmpint (crl_reason (crl_after, serial), ==, SCM_REVOCATION_KEY_COMPROMISE);
+  g_assert_cmpint (crl_number (crl_after), >, crl_number (crl_before));
+}
+
+typedef struct
+{
+  const char *dir;
+  char *root_fingerprint;
+} FirstStart;
+
+static gpointer
+first_start_thread (gpointer data)
+{
+  FirstStart *start = data;
+  g_autoptr(ScmStore) store = open_store (start->dir);
+  g_autoptr(ScmAuthority) authority = open_authority (store, NULL);
+
+  start->root_fingerprint = g_strdup (scm_ca_get_root_fingerprint (scm_authority_get_ca (authority)));
+  return NULL;
+}
+
+static void
+test_simultaneous_first_start (void)
+{
+  g_autofree char *parent = scm_test_make_tmp_dir ("scm-authority-XXXXXX");
+  g_autofree char *dir = g_build_filename (parent, "data", NULL);
+  FirstStart starts[2] = { { dir, NULL }, { dir, NULL } };
+  GThread *threads[2];
+  g_autoptr(ScmStore) store = NULL;
+  g_autoptr(ScmAuthority) authority = NULL;
+
+  /* Two programs (here two connections) open a new data directory at the
+   * same moment: one CA, one passphrase file, and both agree on it. */
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("first-start", first_start_thread, &starts[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpstr (starts[0].root_fingerprint, ==, starts[1].root_fingerprint);
+  store = open_store (dir);
+  authority = open_authority (store, NULL);
+  g_assert_cmpstr (scm_ca_get_root_fingerprint (scm_authority_get_ca (authority)), ==,
+                   starts[0].root_fingerprint);
+
+  g_clear_object (&authority);
+  g_clear_object (&store);
+  g_free (starts[0].root_fingerprint);
+  g_free (starts[1].root_fingerprint);
+  scm_test_remove_tree (parent);
+}
+
 /* Reconciliation ----------------------------------------------------------------- */
 
 static gint64
@@ -1429,6 +1554,11 @@ main (int   argc,
               fixture_set_up, test_reconcile, fixture_tear_down);
   g_test_add ("/authority/import", Fixture, NULL,
               fixture_set_up, test_import, fixture_tear_down);
+  g_test_add ("/authority/profile-limit", Fixture, NULL,
+              fixture_set_up, test_profile_limit, fixture_tear_down);
+  g_test_add ("/authority/crl-after-unpublished-revocation", Fixture, NULL,
+              fixture_set_up, test_crl_after_unpublished_revocation, fixture_tear_down);
+  g_test_add_func ("/authority/simultaneous-first-start", test_simultaneous_first_start);
   g_test_add ("/authority/enrollment-url", Fixture, NULL,
               fixture_set_up, test_enrollment_url, fixture_tear_down);
 

@@ -31,6 +31,10 @@ struct _ScmAuthority
   ScmCa *ca;
   char *issuer;      /* the issuing CA's fingerprint: the "issuer" of rows */
   char *passphrase;  /* what unlocked the keys: re-encrypting the root key needs it */
+
+  /* Guards ca, issuer and passphrase: an import or a passphrase change
+   * replaces them while other threads issue. */
+  GMutex lock;
 };
 
 G_DEFINE_FINAL_TYPE (ScmAuthority, scm_authority, G_TYPE_OBJECT)
@@ -56,6 +60,7 @@ scm_authority_finalize (GObject *object)
   g_clear_object (&self->ca);
   g_clear_pointer (&self->issuer, g_free);
   g_clear_pointer (&self->passphrase, scm_secret_free);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (scm_authority_parent_class)->finalize (object);
 }
@@ -69,6 +74,35 @@ scm_authority_class_init (ScmAuthorityClass *klass)
 static void
 scm_authority_init (ScmAuthority *self)
 {
+  g_mutex_init (&self->lock);
+}
+
+/* The CA and its issuer name as one consistent pair, kept alive for the
+ * caller even if another thread replaces them meanwhile. */
+static ScmCa *
+dup_ca (ScmAuthority  *self,
+        char         **issuer)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  if (issuer != NULL)
+    *issuer = g_strdup (self->issuer);
+  return g_object_ref (self->ca);
+}
+
+static GBytes *publish_crl (ScmAuthority *self,
+                            ScmCa        *ca,
+                            const char   *issuer,
+                            GError      **error);
+
+/* Called with self->lock held. */
+static void
+replace_ca (ScmAuthority *self,
+            ScmCa        *ca)
+{
+  g_set_object (&self->ca, ca);
+  g_free (self->issuer);
+  self->issuer = g_strdup (scm_ca_get_issuing_fingerprint (ca));
 }
 
 static char *
@@ -94,13 +128,20 @@ read_embedded_passphrase (ScmStore *store,
 }
 
 /* The embedded default: a random passphrase in a 0600 file, so the admin
- * window and `scm-enrollctl serve` start unattended. */
+ * window and `scm-enrollctl serve` start unattended. Only called while the
+ * store's write transaction is held, so no other process races for it; a
+ * file left by a first start that crashed before committing is reused. */
 static char *
 create_embedded_passphrase (ScmStore *store,
                             GError  **error)
 {
   g_autofree char *path = passphrase_path (store);
-  char *passphrase = scm_secret_generate (SCM_SECRET_KIND_PKCS12_PASSWORD);
+  char *passphrase;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return read_embedded_passphrase (store, error);
+
+  passphrase = scm_secret_generate (SCM_SECRET_KIND_PKCS12_PASSWORD);
 
   if (!g_file_set_contents_full (path, passphrase, -1,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
@@ -199,18 +240,36 @@ scm_authority_open (ScmStore   *store,
           return NULL;
         }
 
-      /* First start: a root and an issuing CA of our own. */
+      /* First start: a root and an issuing CA of our own, made inside the
+       * store's write transaction so that two programs starting at once
+       * make one CA, and the second one loads it. */
+      if (!scm_store_begin (store, error))
+        return NULL;
+      g_clear_error (&local_error);
+      if (scm_store_load_ca (store, &chain, &issuing_key, &root_key, &local_error))
+        {
+          if (!scm_store_commit (store, error))
+            return NULL;
+          return scm_authority_open (store, passphrase, error);
+        }
       if (passphrase == NULL)
         {
           embedded = create_embedded_passphrase (store, error);
           if (embedded == NULL)
-            return NULL;
+            {
+              scm_store_rollback (store);
+              return NULL;
+            }
           passphrase = embedded;
         }
       organization = organization_for_new_ca (store);
       self->ca = scm_ca_new_generated (organization, error);
-      if (self->ca == NULL || !save_ca (store, self->ca, passphrase, passphrase, error))
+      if (self->ca == NULL
+          || !save_ca (store, self->ca, passphrase, passphrase, error)
+          || !scm_store_commit (store, error))
         {
+          if (scm_store_in_transaction (store))
+            scm_store_rollback (store);
           g_clear_pointer (&embedded, scm_secret_free);
           return NULL;
         }
@@ -274,12 +333,15 @@ scm_authority_set_passphrase (ScmAuthority *self,
   g_autoptr (GBytes) root_key = NULL;
   g_autoptr (ScmCa) reloaded = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), FALSE);
   g_return_val_if_fail (passphrase != NULL, FALSE);
 
   if (!scm_secret_check_strength (passphrase, error))
     return FALSE;
+
+  locker = g_mutex_locker_new (&self->lock);
   if (!save_ca (self->store, self->ca, self->passphrase, passphrase, error))
     return FALSE;
   scm_secret_free (self->passphrase);
@@ -309,7 +371,7 @@ scm_authority_set_passphrase (ScmAuthority *self,
                    local_error->message);
       return FALSE;
     }
-  g_set_object (&self->ca, reloaded);
+  replace_ca (self, reloaded);
   return TRUE;
 }
 
@@ -320,6 +382,7 @@ scm_authority_import_ca (ScmAuthority *self,
                          GError      **error)
 {
   g_autoptr (ScmCa) imported = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), FALSE);
   g_return_val_if_fail (data != NULL, FALSE);
@@ -328,13 +391,14 @@ scm_authority_import_ca (ScmAuthority *self,
   if (imported == NULL)
     return FALSE;
 
-  /* The imported key gets the protection the current one has. */
+  /* The imported key gets the protection the current one has. Certificates
+   * of the retired CA stay in the store but no longer appear in a CRL: the
+   * CRL is signed by the issuing CA in use. */
+  locker = g_mutex_locker_new (&self->lock);
   if (!save_ca (self->store, imported, self->passphrase, self->passphrase, error))
     return FALSE;
 
-  g_set_object (&self->ca, imported);
-  g_free (self->issuer);
-  self->issuer = g_strdup (scm_ca_get_issuing_fingerprint (self->ca));
+  replace_ca (self, imported);
   return TRUE;
 }
 
@@ -441,10 +505,12 @@ scm_authority_dup_enrollment_url (ScmAuthority *self,
                                   const char   *extension)
 {
   g_autofree char *base = NULL;
+  g_autoptr (ScmCa) ca = NULL;
 
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
   g_return_val_if_fail (extension != NULL, NULL);
 
+  ca = dup_ca (self, NULL);
   base = scm_authority_dup_base_url (self);
   if (base == NULL)
     base = g_strdup_printf ("https://%s:%d", g_get_host_name (), SCM_DEFAULT_PORT);
@@ -452,7 +518,7 @@ scm_authority_dup_enrollment_url (ScmAuthority *self,
   /* The fragment pins our root, so the enroll window trusts the server
    * without a system trust store. */
   return g_strdup_printf ("%s/enroll/%s#sha256=%s", base, extension,
-                          scm_ca_get_root_fingerprint (self->ca));
+                          scm_ca_get_root_fingerprint (ca));
 }
 
 static gboolean
@@ -661,6 +727,72 @@ maybe_hang (const char *point)
     }
 }
 
+static gint
+compare_oldest_first (gconstpointer a,
+                      gconstpointer b)
+{
+  ScmCertificate *ca = *(ScmCertificate **) a;
+  ScmCertificate *cb = *(ScmCertificate **) b;
+  gint64 na = scm_certificate_get_not_before (ca);
+  gint64 nb = scm_certificate_get_not_before (cb);
+
+  if (na != nb)
+    return na < nb ? -1 : 1;
+  return scm_certificate_get_id (ca) < scm_certificate_get_id (cb) ? -1 : 1;
+}
+
+/* A profile may allow each person only so many valid certificates: the
+ * oldest beyond that are revoked as superseded, and the CRL re-signed. */
+static void
+enforce_profile_limit (ScmAuthority *self,
+                       ScmCa        *ca,
+                       const char   *issuer,
+                       ScmPerson    *person,
+                       ScmProfile   *profile)
+{
+  g_autoptr (GPtrArray) certificates = NULL;
+  g_autoptr (GPtrArray) valid = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  guint max = scm_profile_get_max_per_person (profile);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean revoked_any = FALSE;
+
+  if (max == 0)
+    return;
+
+  certificates = scm_store_list_certificates (self->store, scm_person_get_id (person), &error);
+  for (guint i = 0; certificates != NULL && i < certificates->len; i++)
+    {
+      ScmCertificate *certificate = g_ptr_array_index (certificates, i);
+
+      if (scm_certificate_get_profile_id (certificate) == scm_profile_get_id (profile)
+          && scm_certificate_get_status (certificate) == SCM_CERT_STATUS_ISSUED
+          && scm_certificate_get_not_after (certificate) > now)
+        g_ptr_array_add (valid, certificate);
+    }
+  g_ptr_array_sort (valid, compare_oldest_first);
+
+  for (guint i = 0; valid->len - i > max; i++)
+    {
+      ScmCertificate *oldest = g_ptr_array_index (valid, i);
+
+      if (!scm_store_revoke_certificate (self->store, scm_certificate_get_id (oldest),
+                                         SCM_REVOCATION_SUPERSEDED, now, &error))
+        break;
+      revoked_any = TRUE;
+    }
+
+  /* The new certificate is issued either way; a failure here is logged,
+   * and the next CRL request re-signs it (see scm_authority_get_crl). */
+  if (revoked_any)
+    {
+      g_autoptr (GBytes) crl = publish_crl (self, ca, issuer, error == NULL ? &error : NULL);
+    }
+  if (error != NULL)
+    g_warning ("Could not revoke superseded certificates of %s: %s",
+               scm_person_get_email (person), error->message);
+}
+
 ScmIssueResult *
 scm_authority_issue (ScmAuthority          *self,
                      const ScmIssueRequest *request,
@@ -682,6 +814,8 @@ scm_authority_issue (ScmAuthority          *self,
   g_autofree char *sans = NULL;
   g_autoptr (ScmPerson) person = NULL;
   g_autoptr (ScmProfile) profile = NULL;
+  g_autoptr (ScmCa) ca = NULL;
+  g_autofree char *issuer = NULL;
   ScmIssueRequest current;
   ScmCertificateTemplate tmpl = { 0 };
   ScmKeyType key_type = request->key_type;
@@ -741,13 +875,14 @@ scm_authority_issue (ScmAuthority          *self,
 
   /* The pending row reserves the serial and is committed before signing,
    * so a crash after signing leaves a trace that reconciliation resolves. */
+  ca = dup_ca (self, &issuer);
   owner = scm_authority_process_owner ();
   for (guint draw = 0; draw < SERIAL_DRAWS && row_id == 0; draw++)
     {
       g_clear_error (&local_error);
       g_free (serial);
       serial = scm_ca_generate_serial ();
-      row_id = scm_store_add_pending_certificate (self->store, self->issuer, serial,
+      row_id = scm_store_add_pending_certificate (self->store, issuer, serial,
                                                   scm_person_get_id (request->person),
                                                   request->form_id, request->account_id,
                                                   scm_profile_get_id (request->profile),
@@ -771,10 +906,10 @@ scm_authority_issue (ScmAuthority          *self,
   tmpl.term_days = term_days;
   tmpl.base_url = base_url;
 
-  certificate_der = scm_ca_issue (self->ca, &tmpl, &local_error);
+  certificate_der = scm_ca_issue (ca, &tmpl, &local_error);
   if (certificate_der != NULL)
     info = scm_x509_describe (certificate_der, &local_error);
-  chain = scm_ca_get_chain (self->ca);
+  chain = scm_ca_get_chain (ca);
   if (info != NULL && private_key != NULL)
     pkcs12 = scm_pkcs12_build (private_key, certificate_der, chain,
                                request->friendly_name ? request->friendly_name : tmpl.email,
@@ -799,12 +934,14 @@ scm_authority_issue (ScmAuthority          *self,
       return NULL;
     }
 
+  enforce_profile_limit (self, ca, issuer, person, profile);
+
   result = g_new0 (ScmIssueResult, 1);
   result->certificate = scm_store_find_certificate_by_serial (self->store, serial, error);
   if (result->certificate == NULL)
     return NULL;
   result->certificate_der = g_steal_pointer (&certificate_der);
-  result->chain_pem = g_bytes_ref (scm_ca_get_chain_pem (self->ca));
+  result->chain_pem = g_bytes_ref (scm_ca_get_chain_pem (ca));
   result->pkcs12 = g_steal_pointer (&pkcs12);
   return g_steal_pointer (&result);
 }
@@ -832,24 +969,32 @@ scm_authority_revoke (ScmAuthority        *self,
   return crl != NULL;
 }
 
-GBytes *
-scm_authority_publish_crl (ScmAuthority *self,
-                           GError      **error)
+/* Signs a CRL of @issuer's revoked certificates and stores it with the
+ * next CRL number, in one write transaction: two programs publishing at
+ * once get consecutive numbers instead of a collision. */
+static GBytes *
+publish_crl (ScmAuthority *self,
+             ScmCa        *ca,
+             const char   *issuer,
+             GError      **error)
 {
   g_autoptr (GPtrArray) revoked = NULL;
   g_autoptr (GArray) entries = NULL;
   g_autoptr (GDateTime) now = NULL;
   g_autoptr (GDateTime) next_update = NULL;
-  g_autofree char *days_setting = NULL;
   g_autoptr (GBytes) crl = NULL;
   guint64 number;
-  gint64 days = 7;
+  gint64 days;
 
-  g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
-
-  revoked = scm_store_list_revoked_certificates (self->store, self->issuer, error);
-  if (revoked == NULL)
+  if (!scm_store_begin (self->store, error))
     return NULL;
+
+  revoked = scm_store_list_revoked_certificates (self->store, issuer, error);
+  if (revoked == NULL)
+    {
+      scm_store_rollback (self->store);
+      return NULL;
+    }
 
   entries = g_array_sized_new (FALSE, TRUE, sizeof (ScmRevokedEntry), revoked->len);
   for (guint i = 0; i < revoked->len; i++)
@@ -863,25 +1008,53 @@ scm_authority_publish_crl (ScmAuthority *self,
       g_array_append_val (entries, entry);
     }
 
-  days_setting = scm_store_get_setting (self->store, "crl.next-update-days");
-  if (days_setting != NULL)
-    days = MAX (1, g_ascii_strtoll (days_setting, NULL, 10));
-
+  days = MAX (1, scm_store_get_setting_int (self->store, "crl.next-update-days"));
   now = g_date_time_new_now_utc ();
   next_update = g_date_time_add_days (now, (int) days);
-  number = scm_store_next_crl_number (self->store, self->issuer);
+  number = scm_store_next_crl_number (self->store, issuer);
 
-  crl = scm_ca_sign_crl (self->ca, number, now, next_update,
+  crl = scm_ca_sign_crl (ca, number, now, next_update,
                          (const ScmRevokedEntry *) entries->data, entries->len, error);
   for (guint i = 0; i < entries->len; i++)
     g_date_time_unref (g_array_index (entries, ScmRevokedEntry, i).revocation_time);
-  if (crl == NULL)
-    return NULL;
-  if (!scm_store_add_crl (self->store, self->issuer, number,
-                          g_date_time_to_unix (now), g_date_time_to_unix (next_update),
-                          crl, error))
-    return NULL;
+
+  if (crl == NULL
+      || !scm_store_add_crl (self->store, issuer, number,
+                             g_date_time_to_unix (now), g_date_time_to_unix (next_update),
+                             crl, error)
+      || !scm_store_commit (self->store, error))
+    {
+      if (scm_store_in_transaction (self->store))
+        scm_store_rollback (self->store);
+      return NULL;
+    }
   return g_steal_pointer (&crl);
+}
+
+GBytes *
+scm_authority_publish_crl (ScmAuthority *self,
+                           GError      **error)
+{
+  g_autoptr (ScmCa) ca = NULL;
+  g_autofree char *issuer = NULL;
+
+  g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
+
+  ca = dup_ca (self, &issuer);
+  return publish_crl (self, ca, issuer, error);
+}
+
+/* The newest revocation time among @issuer's certificates, or 0. */
+static gint64
+latest_revocation (ScmAuthority *self,
+                   const char   *issuer)
+{
+  g_autoptr (GPtrArray) revoked = scm_store_list_revoked_certificates (self->store, issuer, NULL);
+  gint64 latest = 0;
+
+  for (guint i = 0; revoked != NULL && i < revoked->len; i++)
+    latest = MAX (latest, scm_certificate_get_revoked_at (g_ptr_array_index (revoked, i)));
+  return latest;
 }
 
 GBytes *
@@ -889,6 +1062,8 @@ scm_authority_get_crl (ScmAuthority *self,
                        GError      **error)
 {
   g_autoptr (GBytes) crl = NULL;
+  g_autoptr (ScmCa) ca = NULL;
+  g_autofree char *issuer = NULL;
   guint64 number = 0;
   gint64 this_update = 0;
   gint64 next_update = 0;
@@ -896,9 +1071,16 @@ scm_authority_get_crl (ScmAuthority *self,
 
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
 
-  if (scm_store_get_latest_crl (self->store, self->issuer, &number, &this_update, &next_update,
+  ca = dup_ca (self, &issuer);
+
+  /* The stored CRL serves while it is more than a day from its next update
+   * and no revocation came after it (one whose CRL could not be published
+   * at the time, or made by another program). */
+  if (scm_store_get_latest_crl (self->store, issuer, &number, &this_update, &next_update,
                                 &crl, NULL)
-      && crl != NULL && next_update - now > 24 * 60 * 60)
+      && crl != NULL
+      && next_update - now > 24 * 60 * 60
+      && latest_revocation (self, issuer) <= this_update)
     return g_steal_pointer (&crl);
-  return scm_authority_publish_crl (self, error);
+  return publish_crl (self, ca, issuer, error);
 }
