@@ -48,6 +48,7 @@ static const Command commands[] = {
   { "ca", "import", scm_ctl_ca_import, N_("Replace the issuing CA by an existing one (PEM or PKCS#12)") },
   { "ca", "set-passphrase", scm_ctl_ca_set_passphrase, N_("Protect the CA keys with a passphrase you type") },
   { "mail", "test", scm_ctl_mail_test, N_("Send a test message with the mail settings") },
+  { NULL, "serve", scm_ctl_serve, N_("Run the enrollment endpoint") },
 };
 
 static void
