@@ -1138,6 +1138,70 @@ test_crl_after_unpublished_revocation (Fixture       *f,
   g_assert_cmpint (crl_number (crl_after), >, crl_number (crl_before));
 }
 
+static void
+test_issue_many (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(ScmPerson) person = add_person (f, "batch@example.org", SCM_VALIDATION_STANDARD, FALSE);
+  g_autoptr(ScmPerson) high = add_person (f, "unvalidated@example.org", SCM_VALIDATION_HIGH, FALSE);
+  g_autoptr(ScmProfile) profile = scm_store_find_profile_by_name (f->store, "Client Authentication", NULL);
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GHashTable) serials = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  ScmIssueRequest requests[12];
+
+  /* Bulk issuance: eleven good requests and one the policy refuses, on two
+   * threads. The refusal stays with its request; the others are issued. */
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    requests[i] = server_key_request (i == 5 ? high : person, profile, SCM_KEY_TYPE_EC_P256);
+
+  results = scm_authority_issue_many (f->authority, requests, G_N_ELEMENTS (requests), 2, NULL);
+  g_assert_cmpuint (results->len, ==, G_N_ELEMENTS (requests));
+
+  for (guint i = 0; i < results->len; i++)
+    {
+      ScmIssueResult *result = g_ptr_array_index (results, i);
+
+      if (i == 5)
+        {
+          g_assert_error (result->error, SCM_ERROR, SCM_ERROR_NOT_VALIDATED);
+          g_assert_null (result->certificate);
+          g_assert_null (result->pkcs12);
+          continue;
+        }
+      g_assert_no_error (result->error);
+      g_assert_cmpint (scm_certificate_get_status (result->certificate), ==, SCM_CERT_STATUS_ISSUED);
+      check_pkcs12 (f, result);
+      g_assert_false (g_hash_table_contains (serials, scm_certificate_get_serial (result->certificate)));
+      g_hash_table_add (serials, (gpointer) scm_certificate_get_serial (result->certificate));
+    }
+
+  g_assert_cmpuint (count_certificates (f), ==, G_N_ELEMENTS (requests) - 1);
+  scm_store_verify (f->store, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_issue_many_cancelled (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(ScmPerson) person = add_person (f, "cancel@example.org", SCM_VALIDATION_STANDARD, FALSE);
+  g_autoptr(ScmProfile) profile = scm_store_find_profile_by_name (f->store, "Client Authentication", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  ScmIssueRequest requests[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    requests[i] = server_key_request (person, profile, SCM_KEY_TYPE_EC_P256);
+
+  g_cancellable_cancel (cancellable);
+  results = scm_authority_issue_many (f->authority, requests, G_N_ELEMENTS (requests), 2, cancellable);
+  for (guint i = 0; i < results->len; i++)
+    g_assert_error (((ScmIssueResult *) g_ptr_array_index (results, i))->error,
+                    G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (count_certificates (f), ==, 0);
+}
+
 typedef struct
 {
   const char *dir;
@@ -1559,6 +1623,10 @@ main (int   argc,
   g_test_add ("/authority/crl-after-unpublished-revocation", Fixture, NULL,
               fixture_set_up, test_crl_after_unpublished_revocation, fixture_tear_down);
   g_test_add_func ("/authority/simultaneous-first-start", test_simultaneous_first_start);
+  g_test_add ("/authority/issue-many", Fixture, NULL,
+              fixture_set_up, test_issue_many, fixture_tear_down);
+  g_test_add ("/authority/issue-many-cancelled", Fixture, NULL,
+              fixture_set_up, test_issue_many_cancelled, fixture_tear_down);
   g_test_add ("/authority/enrollment-url", Fixture, NULL,
               fixture_set_up, test_enrollment_url, fixture_tear_down);
 

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "scm-authority.h"
+#include "scm-authority-private.h"
 #include "scm-error.h"
 #include "scm-key.h"
 #include "scm-organization.h"
@@ -20,8 +21,6 @@
 #include "scm-x509.h"
 
 #define PASSPHRASE_FILE "ca.passphrase"
-#define SERIAL_DRAWS 8
-#define SUBJECT_ATTRIBUTE_MAX_CHARS 64
 
 struct _ScmAuthority
 {
@@ -48,6 +47,7 @@ scm_issue_result_free (ScmIssueResult *result)
   g_clear_pointer (&result->certificate_der, g_bytes_unref);
   g_clear_pointer (&result->chain_pem, g_bytes_unref);
   g_clear_pointer (&result->pkcs12, g_bytes_unref);
+  g_clear_error (&result->error);
   g_free (result);
 }
 
@@ -79,9 +79,9 @@ scm_authority_init (ScmAuthority *self)
 
 /* The CA and its issuer name as one consistent pair, kept alive for the
  * caller even if another thread replaces them meanwhile. */
-static ScmCa *
-dup_ca (ScmAuthority  *self,
-        char         **issuer)
+ScmCa *
+scm_authority_dup_ca (ScmAuthority  *self,
+                      char         **issuer)
 {
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
@@ -89,11 +89,6 @@ dup_ca (ScmAuthority  *self,
     *issuer = g_strdup (self->issuer);
   return g_object_ref (self->ca);
 }
-
-static GBytes *publish_crl (ScmAuthority *self,
-                            ScmCa        *ca,
-                            const char   *issuer,
-                            GError      **error);
 
 /* Called with self->lock held. */
 static void
@@ -510,7 +505,7 @@ scm_authority_dup_enrollment_url (ScmAuthority *self,
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
   g_return_val_if_fail (extension != NULL, NULL);
 
-  ca = dup_ca (self, NULL);
+  ca = scm_authority_dup_ca (self, NULL);
   base = scm_authority_dup_base_url (self);
   if (base == NULL)
     base = g_strdup_printf ("https://%s:%d", g_get_host_name (), SCM_DEFAULT_PORT);
@@ -519,431 +514,6 @@ scm_authority_dup_enrollment_url (ScmAuthority *self,
    * without a system trust store. */
   return g_strdup_printf ("%s/enroll/%s#sha256=%s", base, extension,
                           scm_ca_get_root_fingerprint (ca));
-}
-
-static gboolean
-array_has_uint (GArray *array,
-                guint   value)
-{
-  for (guint i = 0; array != NULL && i < array->len; i++)
-    if (g_array_index (array, guint, i) == value)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-array_has_key_type (GArray     *array,
-                    ScmKeyType  value)
-{
-  for (guint i = 0; array != NULL && i < array->len; i++)
-    if (g_array_index (array, ScmKeyType, i) == value)
-      return TRUE;
-  return FALSE;
-}
-
-static char *
-describe_terms (GArray *terms)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; terms != NULL && i < terms->len; i++)
-    g_string_append_printf (out, "%s%u", i > 0 ? ", " : "", g_array_index (terms, guint, i));
-  return g_string_free (out, FALSE);
-}
-
-static char *
-describe_key_types (GArray *key_types)
-{
-  GString *out = g_string_new (NULL);
-
-  for (guint i = 0; key_types != NULL && i < key_types->len; i++)
-    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "",
-                            scm_key_type_to_string (g_array_index (key_types, ScmKeyType, i)));
-  return g_string_free (out, FALSE);
-}
-
-static guint
-shortest_term (GArray *terms)
-{
-  guint shortest = 0;
-
-  for (guint i = 0; terms != NULL && i < terms->len; i++)
-    if (shortest == 0 || g_array_index (terms, guint, i) < shortest)
-      shortest = g_array_index (terms, guint, i);
-  return shortest;
-}
-
-/* Everything that can be refused is refused before a key is generated or a
- * row written. */
-static gboolean
-check_request (ScmAuthority          *self,
-               const ScmIssueRequest *request,
-               ScmKeyType             key_type,
-               guint                  term_days,
-               GError               **error)
-{
-  ScmPerson *person = request->person;
-  ScmProfile *profile = request->profile;
-  g_autoptr (GObject) domain = NULL;
-
-  if (scm_person_get_deleted_at (person) != 0)
-    {
-      g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                   "%s was deleted and can no longer receive certificates",
-                   scm_person_get_email (person));
-      return FALSE;
-    }
-
-  if (scm_person_get_validation_type (person) == SCM_VALIDATION_HIGH
-      && !scm_person_get_sponsor_validated (person))
-    {
-      g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_VALIDATED,
-                   "%s needs high validation: a sponsor must validate this person before a "
-                   "certificate can be issued", scm_person_get_email (person));
-      return FALSE;
-    }
-
-  /* Delegation may have been withdrawn since the person was registered. */
-  domain = (GObject *) scm_store_find_delegating_domain (self->store,
-                                                         scm_person_get_email (person),
-                                                         scm_person_get_organization_id (person),
-                                                         scm_person_get_department_id (person),
-                                                         error);
-  if (domain == NULL)
-    return FALSE;
-
-  if (!array_has_key_type (scm_profile_get_key_types (profile), key_type))
-    {
-      g_autofree char *allowed = describe_key_types (scm_profile_get_key_types (profile));
-      g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "The profile “%s” does not allow %s keys (it allows %s)",
-                   scm_profile_get_name (profile), scm_key_type_to_string (key_type), allowed);
-      return FALSE;
-    }
-
-  if (!array_has_uint (scm_profile_get_terms (profile), term_days))
-    {
-      g_autofree char *allowed = describe_terms (scm_profile_get_terms (profile));
-      g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "The profile “%s” does not offer a term of %u days (it offers %s)",
-                   scm_profile_get_name (profile), term_days, allowed);
-      return FALSE;
-    }
-
-  if (request->csr == NULL)
-    {
-      if (request->pkcs12_password == NULL)
-        {
-          g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "A password for the PKCS#12 file is needed");
-          return FALSE;
-        }
-      if (!scm_pkcs12_check_password (request->pkcs12_password, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-fill_subject (ScmAuthority           *self,
-              const ScmIssueRequest  *request,
-              ScmCertificateTemplate *tmpl,
-              char                  **organization_name)
-{
-  ScmPerson *person = request->person;
-  ScmProfile *profile = request->profile;
-
-  tmpl->email = scm_person_get_email (person);
-  tmpl->common_name = tmpl->email;
-  tmpl->email_in_subject = scm_profile_get_email_in_subject (profile);
-
-  /* Mailbox-validated (standard): the subject names only the mailbox.
-   * Sponsor-validated (high): the person's name and organization too,
-   * unless the profile insists on CN = email. */
-  if (scm_person_get_validation_type (person) == SCM_VALIDATION_HIGH
-      && scm_profile_get_cn_source (profile) == SCM_CN_SOURCE_NAME)
-    {
-      g_autoptr (ScmOrganization) organization =
-        scm_store_get_organization (self->store, scm_person_get_organization_id (person), NULL);
-
-      if (scm_person_get_common_name (person) != NULL && *scm_person_get_common_name (person))
-        tmpl->common_name = scm_person_get_common_name (person);
-      tmpl->given_name = scm_person_get_first_name (person);
-      tmpl->surname = scm_person_get_last_name (person);
-      if (organization != NULL)
-        *organization_name = g_strdup (scm_organization_get_name (organization));
-      tmpl->organization = *organization_name;
-    }
-}
-
-/* The CA refuses subject attributes longer than the X.520 bound of 64
- * characters; refuse them here, before a key is made or a row written. */
-static gboolean
-check_subject (const ScmCertificateTemplate *tmpl,
-               GError                      **error)
-{
-  const char *by_name = " or use a profile that takes the common name from the email";
-  struct
-  {
-    const char *value;
-    const char *label;
-    const char *remedy;
-    const char *alternative;
-  } attributes[] = {
-    { tmpl->common_name, "common name",
-      tmpl->common_name == tmpl->email ? "give the person a shorter email address"
-                                       : "give the person a shorter common name",
-      tmpl->common_name == tmpl->email ? "" : by_name },
-    { tmpl->given_name, "given name", "shorten the person's first name", by_name },
-    { tmpl->surname, "surname", "shorten the person's last name", by_name },
-    { tmpl->organization, "organization", "shorten the organization's name", by_name },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (attributes); i++)
-    if (attributes[i].value != NULL
-        && g_utf8_strlen (attributes[i].value, -1) > SUBJECT_ATTRIBUTE_MAX_CHARS)
-      {
-        g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                     "“%s” is longer than the %d characters a certificate's %s can hold; %s%s",
-                     attributes[i].value, SUBJECT_ATTRIBUTE_MAX_CHARS, attributes[i].label,
-                     attributes[i].remedy, attributes[i].alternative);
-        return FALSE;
-      }
-  return TRUE;
-}
-
-static void
-maybe_hang (const char *point)
-{
-  const char *hang = g_getenv ("SCM_ENROLL_TEST_HANG_AT");
-
-  /* For the crash-safety test only: stop here so the test can kill us at
-   * the exact point it wants to prove harmless. */
-  if (hang != NULL && g_str_equal (hang, point))
-    {
-      g_printerr ("hanging at %s\n", point);
-      for (;;)
-        pause ();
-    }
-}
-
-static gint
-compare_oldest_first (gconstpointer a,
-                      gconstpointer b)
-{
-  ScmCertificate *ca = *(ScmCertificate **) a;
-  ScmCertificate *cb = *(ScmCertificate **) b;
-  gint64 na = scm_certificate_get_not_before (ca);
-  gint64 nb = scm_certificate_get_not_before (cb);
-
-  if (na != nb)
-    return na < nb ? -1 : 1;
-  return scm_certificate_get_id (ca) < scm_certificate_get_id (cb) ? -1 : 1;
-}
-
-/* A profile may allow each person only so many valid certificates: the
- * oldest beyond that are revoked as superseded, and the CRL re-signed. */
-static void
-enforce_profile_limit (ScmAuthority *self,
-                       ScmCa        *ca,
-                       const char   *issuer,
-                       ScmPerson    *person,
-                       ScmProfile   *profile)
-{
-  g_autoptr (GPtrArray) certificates = NULL;
-  g_autoptr (GPtrArray) valid = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  guint max = scm_profile_get_max_per_person (profile);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gboolean revoked_any = FALSE;
-
-  if (max == 0)
-    return;
-
-  certificates = scm_store_list_certificates (self->store, scm_person_get_id (person), &error);
-  for (guint i = 0; certificates != NULL && i < certificates->len; i++)
-    {
-      ScmCertificate *certificate = g_ptr_array_index (certificates, i);
-
-      if (scm_certificate_get_profile_id (certificate) == scm_profile_get_id (profile)
-          && scm_certificate_get_status (certificate) == SCM_CERT_STATUS_ISSUED
-          && scm_certificate_get_not_after (certificate) > now)
-        g_ptr_array_add (valid, certificate);
-    }
-  g_ptr_array_sort (valid, compare_oldest_first);
-
-  for (guint i = 0; valid->len - i > max; i++)
-    {
-      ScmCertificate *oldest = g_ptr_array_index (valid, i);
-
-      if (!scm_store_revoke_certificate (self->store, scm_certificate_get_id (oldest),
-                                         SCM_REVOCATION_SUPERSEDED, now, &error))
-        break;
-      revoked_any = TRUE;
-    }
-
-  /* The new certificate is issued either way; a failure here is logged,
-   * and the next CRL request re-signs it (see scm_authority_get_crl). */
-  if (revoked_any)
-    {
-      g_autoptr (GBytes) crl = publish_crl (self, ca, issuer, error == NULL ? &error : NULL);
-    }
-  if (error != NULL)
-    g_warning ("Could not revoke superseded certificates of %s: %s",
-               scm_person_get_email (person), error->message);
-}
-
-ScmIssueResult *
-scm_authority_issue (ScmAuthority          *self,
-                     const ScmIssueRequest *request,
-                     GCancellable          *cancellable,
-                     GError               **error)
-{
-  g_autoptr (ScmIssueResult) result = NULL;
-  g_autoptr (GBytes) private_key = NULL;
-  g_autoptr (GBytes) public_key = NULL;
-  g_autoptr (GBytes) certificate_der = NULL;
-  g_autoptr (GBytes) pkcs12 = NULL;
-  g_autoptr (ScmCertificateInfo) info = NULL;
-  g_autoptr (GPtrArray) chain = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *owner = NULL;
-  g_autofree char *serial = NULL;
-  g_autofree char *base_url = NULL;
-  g_autofree char *organization_name = NULL;
-  g_autofree char *sans = NULL;
-  g_autoptr (ScmPerson) person = NULL;
-  g_autoptr (ScmProfile) profile = NULL;
-  g_autoptr (ScmCa) ca = NULL;
-  g_autofree char *issuer = NULL;
-  ScmIssueRequest current;
-  ScmCertificateTemplate tmpl = { 0 };
-  ScmKeyType key_type = request->key_type;
-  guint term_days;
-  gint64 row_id = 0;
-
-  g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
-  g_return_val_if_fail (request != NULL, NULL);
-  g_return_val_if_fail (SCM_IS_PERSON (request->person), NULL);
-  g_return_val_if_fail (SCM_IS_PROFILE (request->profile), NULL);
-
-  /* The caller's objects may be stale (the person deleted or no longer
-   * sponsor-validated, the profile narrowed since they were read): decide
-   * on what the store holds now, before any key is generated. */
-  person = scm_store_get_person (self->store, scm_person_get_id (request->person), error);
-  if (person == NULL)
-    return NULL;
-  profile = scm_store_get_profile (self->store, scm_profile_get_id (request->profile), error);
-  if (profile == NULL)
-    return NULL;
-  current = *request;
-  current.person = person;
-  current.profile = profile;
-  request = &current;
-
-  term_days = request->term_days ? request->term_days : shortest_term (scm_profile_get_terms (request->profile));
-
-  if (request->csr != NULL)
-    {
-      public_key = scm_csr_parse (g_bytes_get_data (request->csr, NULL),
-                                  g_bytes_get_size (request->csr), &key_type, error);
-      if (public_key == NULL)
-        return NULL;
-    }
-
-  if (!check_request (self, request, key_type, term_days, error))
-    return NULL;
-  fill_subject (self, request, &tmpl, &organization_name);
-  if (!check_subject (&tmpl, error))
-    return NULL;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (request->csr == NULL)
-    {
-      private_key = scm_key_generate (key_type, error);
-      if (private_key == NULL)
-        return NULL;
-      public_key = scm_key_get_public (private_key, error);
-      if (public_key == NULL)
-        return NULL;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  /* The pending row reserves the serial and is committed before signing,
-   * so a crash after signing leaves a trace that reconciliation resolves. */
-  ca = dup_ca (self, &issuer);
-  owner = scm_authority_process_owner ();
-  for (guint draw = 0; draw < SERIAL_DRAWS && row_id == 0; draw++)
-    {
-      g_clear_error (&local_error);
-      g_free (serial);
-      serial = scm_ca_generate_serial ();
-      row_id = scm_store_add_pending_certificate (self->store, issuer, serial,
-                                                  scm_person_get_id (request->person),
-                                                  request->form_id, request->account_id,
-                                                  scm_profile_get_id (request->profile),
-                                                  key_type, request->requested_via,
-                                                  owner, &local_error);
-      if (row_id == 0 && !g_error_matches (local_error, SCM_ERROR, SCM_ERROR_DUPLICATE))
-        break;
-    }
-  if (row_id == 0)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  maybe_hang ("pending");
-
-  base_url = scm_authority_dup_base_url (self);
-  tmpl.public_key = public_key;
-  tmpl.serial_hex = serial;
-  tmpl.purpose = scm_profile_get_purpose (request->profile);
-  tmpl.policy_oid = scm_profile_get_policy_oid (request->profile);
-  tmpl.term_days = term_days;
-  tmpl.base_url = base_url;
-
-  certificate_der = scm_ca_issue (ca, &tmpl, &local_error);
-  if (certificate_der != NULL)
-    info = scm_x509_describe (certificate_der, &local_error);
-  chain = scm_ca_get_chain (ca);
-  if (info != NULL && private_key != NULL)
-    pkcs12 = scm_pkcs12_build (private_key, certificate_der, chain,
-                               request->friendly_name ? request->friendly_name : tmpl.email,
-                               request->pkcs12_password, request->protection, &local_error);
-  maybe_hang ("signed");
-
-  if (info == NULL || (private_key != NULL && pkcs12 == NULL)
-      || g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-    {
-      /* Not committed, so never delivered: record why and give up. */
-      scm_store_fail_pending_certificate (self->store, row_id, local_error->message, NULL);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  sans = g_strjoinv (",", info->emails);
-  if (!scm_store_complete_certificate (self->store, row_id, certificate_der, info->subject, sans,
-                                       info->not_before, info->not_after, info->fingerprint,
-                                       error))
-    {
-      scm_store_fail_pending_certificate (self->store, row_id, "The certificate could not be stored", NULL);
-      return NULL;
-    }
-
-  enforce_profile_limit (self, ca, issuer, person, profile);
-
-  result = g_new0 (ScmIssueResult, 1);
-  result->certificate = scm_store_find_certificate_by_serial (self->store, serial, error);
-  if (result->certificate == NULL)
-    return NULL;
-  result->certificate_der = g_steal_pointer (&certificate_der);
-  result->chain_pem = g_bytes_ref (scm_ca_get_chain_pem (ca));
-  result->pkcs12 = g_steal_pointer (&pkcs12);
-  return g_steal_pointer (&result);
 }
 
 gboolean
@@ -972,11 +542,11 @@ scm_authority_revoke (ScmAuthority        *self,
 /* Signs a CRL of @issuer's revoked certificates and stores it with the
  * next CRL number, in one write transaction: two programs publishing at
  * once get consecutive numbers instead of a collision. */
-static GBytes *
-publish_crl (ScmAuthority *self,
-             ScmCa        *ca,
-             const char   *issuer,
-             GError      **error)
+GBytes *
+scm_authority_publish_crl_for (ScmAuthority *self,
+                               ScmCa        *ca,
+                               const char   *issuer,
+                               GError      **error)
 {
   g_autoptr (GPtrArray) revoked = NULL;
   g_autoptr (GArray) entries = NULL;
@@ -1040,8 +610,8 @@ scm_authority_publish_crl (ScmAuthority *self,
 
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
 
-  ca = dup_ca (self, &issuer);
-  return publish_crl (self, ca, issuer, error);
+  ca = scm_authority_dup_ca (self, &issuer);
+  return scm_authority_publish_crl_for (self, ca, issuer, error);
 }
 
 /* The newest revocation time among @issuer's certificates, or 0. */
@@ -1071,7 +641,7 @@ scm_authority_get_crl (ScmAuthority *self,
 
   g_return_val_if_fail (SCM_IS_AUTHORITY (self), NULL);
 
-  ca = dup_ca (self, &issuer);
+  ca = scm_authority_dup_ca (self, &issuer);
 
   /* The stored CRL serves while it is more than a day from its next update
    * and no revocation came after it (one whose CRL could not be published
@@ -1082,5 +652,5 @@ scm_authority_get_crl (ScmAuthority *self,
       && next_update - now > 24 * 60 * 60
       && latest_revocation (self, issuer) <= this_update)
     return g_steal_pointer (&crl);
-  return publish_crl (self, ca, issuer, error);
+  return scm_authority_publish_crl_for (self, ca, issuer, error);
 }

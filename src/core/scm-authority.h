@@ -43,6 +43,7 @@ typedef struct
   GBytes *certificate_der;
   GBytes *chain_pem;                /* issuing CA first, up to the root */
   GBytes *pkcs12;                   /* NULL when issued from a CSR */
+  GError *error;                    /* scm_authority_issue_many(): why this one failed */
 } ScmIssueResult;
 
 void scm_issue_result_free (ScmIssueResult *result);
@@ -80,6 +81,17 @@ ScmIssueResult *scm_authority_issue              (ScmAuthority          *self,
                                                   const ScmIssueRequest *request,
                                                   GCancellable          *cancellable,
                                                   GError               **error);
+
+/* Issues @n_requests certificates as one batch, with key generation,
+ * signing and PKCS#12 packaging spread over @n_threads threads and one
+ * transaction each for the pending rows and for the certificates (bulk
+ * issuance). Returns one ScmIssueResult per request, in order; a refused
+ * request has only its error set and does not stop the others. */
+GPtrArray      *scm_authority_issue_many         (ScmAuthority          *self,
+                                                  const ScmIssueRequest *requests,
+                                                  guint                  n_requests,
+                                                  guint                  n_threads,
+                                                  GCancellable          *cancellable);
 
 /* Revokes and publishes a new CRL. */
 gboolean        scm_authority_revoke             (ScmAuthority       *self,
