@@ -122,23 +122,113 @@ check_principal (const char  *value,
   return TRUE;
 }
 
+struct _ScmStorePersonBatch
+{
+  ScmStore *store;
+  char *source;
+  GHashTable *delegations;  /* "org/dept" → "Acme / Sales" */
+  GHashTable *domains;      /* "org/dept/domain" → DomainLookup */
+  gboolean spoiled;
+};
+
+/* A cached answer of scm_store_find_delegating_domain(). */
+typedef struct
+{
+  gint64 domain_id;
+  GError *error;
+} DomainLookup;
+
+static void
+domain_lookup_free (gpointer data)
+{
+  DomainLookup *lookup = data;
+
+  g_clear_error (&lookup->error);
+  g_free (lookup);
+}
+
 static gboolean
-check_person (ScmStore     *self,
-              ScmPerson    *person,
-              PersonFields *fields,
-              GError      **error)
+check_org_dept (ScmStore            *self,
+                ScmStorePersonBatch *batch,
+                gint64               organization_id,
+                gint64               department_id,
+                char               **description,
+                GError             **error)
+{
+  char key[48];
+  const char *cached;
+
+  if (batch == NULL)
+    return scm_store_check_org_dept (self, organization_id, department_id, description, error);
+
+  g_snprintf (key, sizeof key, "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, organization_id,
+              department_id);
+  cached = g_hash_table_lookup (batch->delegations, key);
+  if (cached != NULL)
+    {
+      *description = g_strdup (cached);
+      return TRUE;
+    }
+  if (!scm_store_check_org_dept (self, organization_id, department_id, description, error))
+    return FALSE;
+  g_hash_table_insert (batch->delegations, g_strdup (key), g_strdup (*description));
+  return TRUE;
+}
+
+/* The id of the validated domain delegating @email (normalized), or 0. */
+static gint64
+find_domain_id (ScmStore            *self,
+                ScmStorePersonBatch *batch,
+                const char          *email,
+                gint64               organization_id,
+                gint64               department_id,
+                GError             **error)
 {
   g_autoptr(ScmDomain) domain = NULL;
+  g_autofree char *key = NULL;
+  DomainLookup *lookup;
+
+  if (batch == NULL)
+    {
+      domain = scm_store_find_delegating_domain (self, email, organization_id, department_id,
+                                                 error);
+      return domain != NULL ? scm_domain_get_id (domain) : 0;
+    }
+
+  key = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%s", organization_id,
+                         department_id, scm_email_get_domain (email));
+  lookup = g_hash_table_lookup (batch->domains, key);
+  if (lookup == NULL)
+    {
+      lookup = g_new0 (DomainLookup, 1);
+      domain = scm_store_find_delegating_domain (self, email, organization_id, department_id,
+                                                 &lookup->error);
+      lookup->domain_id = domain != NULL ? scm_domain_get_id (domain) : 0;
+      g_hash_table_insert (batch->domains, g_steal_pointer (&key), lookup);
+    }
+  if (lookup->error != NULL)
+    g_propagate_error (error, g_error_copy (lookup->error));
+  return lookup->domain_id;
+}
+
+/* Everything scm_store_create_person() and _update_person() check. In a
+ * batch the unique index on the email stands in for the query. */
+static gboolean
+check_person (ScmStore            *self,
+              ScmStorePersonBatch *batch,
+              ScmPerson           *person,
+              PersonFields        *fields,
+              GError             **error)
+{
   g_autoptr(GString) secondary = g_string_new (NULL);
   const char * const *secondary_emails = scm_person_get_secondary_emails (person);
   const char *phone = scm_person_get_phone (person);
   const char *common_name = scm_person_get_common_name (person);
   gint64 organization_id = scm_person_get_organization_id (person);
   gint64 department_id = scm_person_get_department_id (person);
-  gint64 other;
+  gint64 other = 0;
 
-  if (!scm_store_check_org_dept (self, organization_id, department_id, &fields->delegation,
-                                 error)
+  if (!check_org_dept (self, batch, organization_id, department_id, &fields->delegation, error)
       || !scm_validate_name (scm_person_get_first_name (person), "The first name",
                              &fields->first_name, error)
       || !scm_validate_text (scm_person_get_middle_name (person), "The middle name",
@@ -148,11 +238,12 @@ check_person (ScmStore     *self,
       || !scm_validate_email (scm_person_get_email (person), &fields->email, error))
     return FALSE;
 
-  if (!scm_store_query_int64 (self, &other, 0, error,
-                              "SELECT id FROM persons WHERE email = ? AND deleted_at IS NULL"
-                              " AND id <> ?", "ti", fields->email, scm_person_get_id (person)))
+  if (batch == NULL
+      && !scm_store_query_int64 (self, &other, 0, error,
+                                 "SELECT id FROM persons WHERE email = ? AND deleted_at IS NULL"
+                                 " AND id <> ?", "ti", fields->email, scm_person_get_id (person)))
     return FALSE;
-  if (other != 0)
+  if (batch == NULL && other != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
                    "A person with the email %s already exists; edit that person instead.",
@@ -160,16 +251,14 @@ check_person (ScmStore     *self,
       return FALSE;
     }
 
-  domain = scm_store_find_delegating_domain (self, fields->email, organization_id,
-                                             department_id, error);
-  if (domain == NULL)
+  fields->domain_id = find_domain_id (self, batch, fields->email, organization_id,
+                                      department_id, error);
+  if (fields->domain_id == 0)
     return FALSE;
-  fields->domain_id = scm_domain_get_id (domain);
 
   for (guint i = 0; secondary_emails != NULL && secondary_emails[i] != NULL; i++)
     {
       g_autofree char *email = NULL;
-      g_autoptr(ScmDomain) secondary_domain = NULL;
       g_autofree char *padded = NULL;
       g_autofree char *existing = NULL;
       g_autofree char *trimmed = g_strstrip (g_strdup (secondary_emails[i]));
@@ -183,9 +272,7 @@ check_person (ScmStore     *self,
       if (g_strcmp0 (email, fields->email) == 0 || strstr (existing, padded) != NULL)
         continue;
 
-      secondary_domain = scm_store_find_delegating_domain (self, email, organization_id,
-                                                           department_id, error);
-      if (secondary_domain == NULL)
+      if (find_domain_id (self, batch, email, organization_id, department_id, error) == 0)
         return FALSE;
       if (secondary->len > 0)
         g_string_append_c (secondary, ',');
@@ -251,7 +338,7 @@ create_person_tx (ScmStore  *self,
   g_autofree char *message = NULL;
   gint64 now = scm_store_now ();
 
-  if (!check_person (self, person, &fields, error)
+  if (!check_person (self, NULL, person, &fields, error)
       || !scm_store_run (self, error,
                          "INSERT INTO persons (organization_id, department_id, domain_id,"
                          " first_name, middle_name, last_name, email, secondary_emails, phone,"
@@ -424,7 +511,7 @@ update_person_tx (ScmStore  *self,
 
   stored = get_live_person (self, id, error);
   if (stored == NULL
-      || !check_person (self, person, &fields, error)
+      || !check_person (self, NULL, person, &fields, error)
       || !scm_store_run (self, error,
                          "UPDATE persons SET organization_id = ?, department_id = ?,"
                          " domain_id = ?, first_name = ?, middle_name = ?, last_name = ?,"
@@ -688,4 +775,341 @@ scm_store_verify_person_secret_id (ScmStore   *self,
   return scm_secret_verify (scm_store_get_installation_key (self), SCM_SECRET_PURPOSE_SECRET_ID,
                             secret, found ? hash : no_hash)
          && found;
+}
+
+/* Bulk writing ------------------------------------------------------------------------ */
+
+ScmStorePersonBatch *
+scm_store_person_batch_begin (ScmStore   *self,
+                              const char *source,
+                              GError    **error)
+{
+  ScmStorePersonBatch *batch;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), NULL);
+  g_return_val_if_fail (source != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!scm_store_begin (self, error))
+    return NULL;
+
+  batch = g_new0 (ScmStorePersonBatch, 1);
+  batch->store = g_object_ref (self);
+  batch->source = g_strdup (source);
+  batch->delegations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, domain_lookup_free);
+  return batch;
+}
+
+static void
+batch_free (ScmStorePersonBatch *batch)
+{
+  g_hash_table_unref (batch->delegations);
+  g_hash_table_unref (batch->domains);
+  g_free (batch->source);
+  g_object_unref (batch->store);
+  g_free (batch);
+}
+
+gint64
+scm_store_person_batch_find (ScmStorePersonBatch *batch,
+                             const char          *email)
+{
+  g_autofree char *lower = NULL;
+  gint64 id = 0;
+
+  g_return_val_if_fail (batch != NULL, 0);
+  g_return_val_if_fail (email != NULL, 0);
+
+  lower = g_ascii_strdown (email, -1);
+  if (!scm_store_query_int64 (batch->store, &id, 0, NULL,
+                              "SELECT id FROM persons WHERE email = ? AND deleted_at IS NULL",
+                              "t", lower))
+    return 0;
+  return id;
+}
+
+/* The keyed hash to store for a typed Secret ID (checked), or for a new
+ * generated one when @generated is not NULL; NULL hash and TRUE: none. */
+static gboolean
+batch_secret_hash (ScmStorePersonBatch *batch,
+                   gint64               person_id,
+                   const char          *typed,
+                   char               **generated,
+                   char               **out_hash,
+                   GError             **error)
+{
+  ScmStore *self = batch->store;
+  gint64 other = 0;
+
+  *out_hash = NULL;
+  if (typed != NULL)
+    {
+      g_autofree char *hash = NULL;
+
+      if (!scm_secret_check_strength (typed, error))
+        return FALSE;
+      hash = scm_secret_hash (self->installation_key, SCM_SECRET_PURPOSE_SECRET_ID, typed);
+      if (!scm_store_query_int64 (self, &other, 0, error,
+                                  "SELECT id FROM persons WHERE secret_id_hash = ? AND id <> ?",
+                                  "ti", hash, person_id))
+        {
+          batch->spoiled = TRUE;
+          return FALSE;
+        }
+      if (other != 0)
+        {
+          g_set_error_literal (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
+                               "This Secret ID is already used by another person; choose a "
+                               "different one or leave it empty to generate one.");
+          return FALSE;
+        }
+      *out_hash = g_steal_pointer (&hash);
+    }
+  else if (generated != NULL)
+    {
+      *generated = scm_secret_generate (SCM_SECRET_KIND_SECRET_ID);
+      *out_hash = scm_secret_hash (self->installation_key, SCM_SECRET_PURPOSE_SECRET_ID,
+                                   *generated);
+    }
+  return TRUE;
+}
+
+/* Steps a prepared INSERT or UPDATE of a person. A unique index refusing
+ * it is the person's fault and leaves nothing written (SQLite undoes the
+ * statement); anything else spoils the batch. */
+static gboolean
+batch_step (ScmStorePersonBatch *batch,
+            sqlite3_stmt        *stmt,
+            const char          *email,
+            GError             **error)
+{
+  ScmStore *self = batch->store;
+  int rc;
+
+  if (stmt == NULL)
+    {
+      batch->spoiled = TRUE;
+      return FALSE;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+
+  if (sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      if (strstr (sqlite3_errmsg (self->db), "persons_secret_id") != NULL)
+        g_set_error_literal (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
+                             "This Secret ID is already used by another person; choose a "
+                             "different one or leave it empty to generate one.");
+      else
+        g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
+                     "A person with the email %s already exists; update that person instead.",
+                     email);
+      return FALSE;
+    }
+  batch->spoiled = TRUE;
+  return scm_store_db_error (self, "The database refused the change", error);
+}
+
+static gboolean
+batch_audit (ScmStorePersonBatch *batch,
+             const char          *action,
+             const char          *email,
+             const char          *message,
+             GError             **error)
+{
+  if (scm_store_audit (batch->store, NULL, action, email, SCM_AUDIT_SUCCESS, message, error))
+    return TRUE;
+  batch->spoiled = TRUE;
+  return FALSE;
+}
+
+static void
+discard_secret (char **generated)
+{
+  if (generated != NULL)
+    g_clear_pointer (generated, scm_secret_free);
+}
+
+gboolean
+scm_store_person_batch_create (ScmStorePersonBatch *batch,
+                               ScmPerson           *person,
+                               const char          *secret_id,
+                               char               **generated_secret_id,
+                               GError             **error)
+{
+  ScmStore *self;
+  g_auto(PersonFields) fields = { 0 };
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *message = NULL;
+  gint64 now = scm_store_now ();
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
+  g_return_val_if_fail (generated_secret_id == NULL || *generated_secret_id == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  self = batch->store;
+  if (batch->spoiled)
+    {
+      g_set_error_literal (error, SCM_ERROR, SCM_ERROR_FAILED,
+                           "An earlier database error stopped this import; nothing was saved.");
+      return FALSE;
+    }
+
+  if (!check_person (self, batch, person, &fields, error)
+      || !batch_secret_hash (batch, 0, secret_id, generated_secret_id, &hash, error))
+    return FALSE;
+
+  stmt = scm_store_query (self, error,
+                          "INSERT INTO persons (organization_id, department_id, domain_id,"
+                          " first_name, middle_name, last_name, email, secondary_emails, phone,"
+                          " common_name, upn, eppn, validation_type, secret_id_hash, created_at,"
+                          " created_by, modified_at, modified_by)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "iIittttttttttt" "itit",
+                          scm_person_get_organization_id (person),
+                          scm_person_get_department_id (person), fields.domain_id,
+                          fields.first_name, fields.middle_name, fields.last_name, fields.email,
+                          fields.secondary_emails, fields.phone, fields.common_name, fields.upn,
+                          fields.eppn,
+                          scm_validation_type_to_string (scm_person_get_validation_type (person)),
+                          hash, now, self->actor, now, self->actor);
+  if (!batch_step (batch, stmt, fields.email, error))
+    {
+      discard_secret (generated_secret_id);
+      return FALSE;
+    }
+  scm_person_set_id (person, sqlite3_last_insert_rowid (self->db));
+
+  message = g_strdup_printf ("Person created in %s by %s%s", fields.delegation, batch->source,
+                             hash == NULL ? ""
+                             : secret_id != NULL ? ", with a Secret ID set by an administrator"
+                             : ", with a generated Secret ID");
+  if (!batch_audit (batch, "person.create", fields.email, message, error))
+    {
+      discard_secret (generated_secret_id);
+      return FALSE;
+    }
+
+  person_apply (person, &fields);
+  scm_person_set_sponsor_validated (person, FALSE);
+  scm_person_set_sponsor_validated_at (person, 0);
+  scm_person_set_sponsor_validated_by (person, NULL);
+  scm_person_set_has_secret_id (person, hash != NULL);
+  scm_person_set_created_at (person, now);
+  scm_person_set_created_by (person, self->actor);
+  scm_person_set_modified_at (person, now);
+  scm_person_set_modified_by (person, self->actor);
+  scm_person_set_deleted_at (person, 0);
+  return TRUE;
+}
+
+gboolean
+scm_store_person_batch_update (ScmStorePersonBatch *batch,
+                               ScmPerson           *person,
+                               const char          *secret_id,
+                               char               **generated_secret_id,
+                               GError             **error)
+{
+  ScmStore *self;
+  g_auto(PersonFields) fields = { 0 };
+  g_autoptr(ScmPerson) stored = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *message = NULL;
+  gint64 id = scm_person_get_id (person);
+  gint64 now = scm_store_now ();
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
+  g_return_val_if_fail (generated_secret_id == NULL || *generated_secret_id == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  self = batch->store;
+  if (batch->spoiled)
+    {
+      g_set_error_literal (error, SCM_ERROR, SCM_ERROR_FAILED,
+                           "An earlier database error stopped this import; nothing was saved.");
+      return FALSE;
+    }
+
+  stored = get_live_person (self, id, error);
+  if (stored == NULL
+      || !check_person (self, batch, person, &fields, error)
+      || !batch_secret_hash (batch, id, secret_id,
+                             scm_person_get_has_secret_id (stored) ? NULL : generated_secret_id,
+                             &hash, error))
+    return FALSE;
+
+  /* COALESCE keeps the stored Secret ID when none is given. */
+  stmt = scm_store_query (self, error,
+                          "UPDATE persons SET organization_id = ?, department_id = ?,"
+                          " domain_id = ?, first_name = ?, middle_name = ?, last_name = ?,"
+                          " email = ?, secondary_emails = ?, phone = ?, common_name = ?,"
+                          " upn = ?, eppn = ?, validation_type = ?,"
+                          " secret_id_hash = coalesce (?, secret_id_hash), modified_at = ?,"
+                          " modified_by = ? WHERE id = ?",
+                          "iIittttttttttt" "iti",
+                          scm_person_get_organization_id (person),
+                          scm_person_get_department_id (person), fields.domain_id,
+                          fields.first_name, fields.middle_name, fields.last_name, fields.email,
+                          fields.secondary_emails, fields.phone, fields.common_name, fields.upn,
+                          fields.eppn,
+                          scm_validation_type_to_string (scm_person_get_validation_type (person)),
+                          hash, now, self->actor, id);
+  if (!batch_step (batch, stmt, fields.email, error))
+    {
+      discard_secret (generated_secret_id);
+      return FALSE;
+    }
+
+  message = g_strdup_printf ("Person changed, in %s, by %s%s", fields.delegation,
+                             batch->source,
+                             hash == NULL ? ""
+                             : secret_id != NULL ? ", with a Secret ID set by an administrator"
+                             : ", with a generated Secret ID");
+  if (!batch_audit (batch, "person.update", fields.email, message, error))
+    {
+      discard_secret (generated_secret_id);
+      return FALSE;
+    }
+
+  person_apply (person, &fields);
+  scm_person_set_has_secret_id (person, hash != NULL || scm_person_get_has_secret_id (stored));
+  scm_person_set_modified_at (person, now);
+  scm_person_set_modified_by (person, self->actor);
+  return TRUE;
+}
+
+gboolean
+scm_store_person_batch_commit (ScmStorePersonBatch *batch,
+                               GError             **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (batch != NULL, FALSE);
+
+  if (batch->spoiled)
+    {
+      scm_store_rollback (batch->store);
+      batch_free (batch);
+      g_set_error_literal (error, SCM_ERROR, SCM_ERROR_FAILED,
+                           "A database error stopped the import; nothing was saved.");
+      return FALSE;
+    }
+  ok = scm_store_commit (batch->store, error);
+  batch_free (batch);
+  return ok;
+}
+
+void
+scm_store_person_batch_rollback (ScmStorePersonBatch *batch)
+{
+  g_return_if_fail (batch != NULL);
+
+  scm_store_rollback (batch->store);
+  batch_free (batch);
 }

@@ -450,6 +450,52 @@ gboolean   scm_store_verify_person_secret_id     (ScmStore   *self,
                                                   const char *email,
                                                   const char *secret);
 
+/* Bulk writing of persons (the CSV import) ------------------------------------------------ */
+
+/**
+ * ScmStorePersonBatch:
+ *
+ * Many persons in one transaction, fast: scm_store_person_batch_begin()
+ * starts the transaction (holding the store, like scm_store_begin()), then
+ * _create() and _update() check each person exactly as
+ * scm_store_create_person() and scm_store_update_person() do and write it
+ * with its audit event, then _commit() or _rollback() ends the transaction
+ * and frees the batch — on the thread that began it.
+ *
+ * Unlike single calls, a batch caches the organization, department and
+ * delegated-domain lookups (the transaction keeps them current) and takes
+ * no savepoint per person: a refused person (SCM_ERROR_INVALID,
+ * _DUPLICATE, _NOT_DELEGATED, _NOT_FOUND, _WEAK_SECRET) has written
+ * nothing and the batch goes on, while any other failure spoils the batch
+ * and makes _commit() fail.
+ */
+typedef struct _ScmStorePersonBatch ScmStorePersonBatch;
+
+/* @source completes the audit messages: "Person created in Acme by @source". */
+ScmStorePersonBatch *scm_store_person_batch_begin    (ScmStore            *self,
+                                                      const char          *source,
+                                                      GError             **error);
+/* The id of the live person with @email (any case), or 0. */
+gint64               scm_store_person_batch_find     (ScmStorePersonBatch *batch,
+                                                      const char          *email);
+/* @secret_id: a typed Secret ID (checked for strength and for reuse), or
+ * NULL. With @generated_secret_id, a person left without a Secret ID gets
+ * a new one, handed out once there (free with scm_secret_free()). */
+gboolean             scm_store_person_batch_create   (ScmStorePersonBatch *batch,
+                                                      ScmPerson           *person,
+                                                      const char          *secret_id,
+                                                      char               **generated_secret_id,
+                                                      GError             **error);
+/* @person has the id of a live person; a NULL @secret_id keeps theirs. */
+gboolean             scm_store_person_batch_update   (ScmStorePersonBatch *batch,
+                                                      ScmPerson           *person,
+                                                      const char          *secret_id,
+                                                      char               **generated_secret_id,
+                                                      GError             **error);
+gboolean             scm_store_person_batch_commit   (ScmStorePersonBatch *batch,
+                                                      GError             **error);
+void                 scm_store_person_batch_rollback (ScmStorePersonBatch *batch);
+
 /* Certificates ---------------------------------------------------------------------------- */
 
 /* A pending row written before signing. @serial_hex in either case is
