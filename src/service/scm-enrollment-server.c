@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "scm-enrollment-api.h"
 #include "scm-enrollment-server.h"
 #include "scm-error.h"
 #include "scm-http-problem.h"
@@ -85,9 +86,11 @@ struct _Route
 {
   const char *path;             /* exact, or a prefix ending in "/" when with_segment */
   gboolean with_segment;        /* one more non-empty path segment follows */
+  const char *suffix;           /* after the segment ("/sessions"), or NULL */
   const char * const *methods;  /* NULL-terminated */
   gboolean json;                /* request bodies must be application/json */
   RouteHandler handler;
+  ScmApiHandler api;            /* for handle_api: the JSON route's work */
 };
 
 static void handle_ca_certificate (ScmEnrollmentServer *self,
@@ -102,14 +105,26 @@ static void handle_form           (ScmEnrollmentServer *self,
 static void handle_enroll_page    (ScmEnrollmentServer *self,
                                    SoupServerMessage   *msg,
                                    Request             *request);
+static void handle_api            (ScmEnrollmentServer *self,
+                                   SoupServerMessage   *msg,
+                                   Request             *request);
 
 static const char * const read_methods[] = { "GET", "HEAD", NULL };
+static const char * const post_methods[] = { "POST", NULL };
 
 static const Route routes[] = {
-  { "/api/v1/forms/", TRUE, read_methods, TRUE, handle_form },
-  { "/ca.crt", FALSE, read_methods, FALSE, handle_ca_certificate },
-  { "/crl", FALSE, read_methods, FALSE, handle_crl },
-  { "/enroll/", TRUE, read_methods, FALSE, handle_enroll_page },
+  { "/api/v1/forms/", TRUE, NULL, read_methods, TRUE, handle_form, NULL },
+  { "/api/v1/forms/", TRUE, "/email-confirmations", post_methods, TRUE, handle_api,
+    scm_enrollment_api_request_confirmation },
+  { "/api/v1/forms/", TRUE, "/sessions", post_methods, TRUE, handle_api,
+    scm_enrollment_api_open_session },
+  { "/api/v1/session/accounts/", TRUE, "/authorize", post_methods, TRUE, handle_api,
+    scm_enrollment_api_authorize_account },
+  { "/api/v1/session/certificates", FALSE, NULL, post_methods, TRUE, handle_api,
+    scm_enrollment_api_issue_certificate },
+  { "/ca.crt", FALSE, NULL, read_methods, FALSE, handle_ca_certificate, NULL },
+  { "/crl", FALSE, NULL, read_methods, FALSE, handle_crl, NULL },
+  { "/enroll/", TRUE, NULL, read_methods, FALSE, handle_enroll_page, NULL },
 };
 
 static void
@@ -136,9 +151,15 @@ find_route (const char  *path,
         }
       if (g_str_has_prefix (path, route->path))
         {
-          const char *rest = path + strlen (route->path);
+          g_autofree char *rest = g_strdup (path + strlen (route->path));
           g_autofree char *segment = NULL;
 
+          if (route->suffix != NULL)
+            {
+              if (!g_str_has_suffix (rest, route->suffix))
+                continue;
+              rest[strlen (rest) - strlen (route->suffix)] = '\0';
+            }
           if (*rest == '\0' || strchr (rest, '/') != NULL)
             continue;
           /* NULL for a bad escape or an escaped "/" or NUL. */
@@ -325,6 +346,7 @@ typedef struct
   guint status;
   char *content_type;
   GBytes *body;
+  GPtrArray *headers;     /* more names and values, in pairs; nullable */
 } Reply;
 
 static Reply *
@@ -345,6 +367,7 @@ reply_free (Reply *reply)
 {
   g_free (reply->content_type);
   g_clear_pointer (&reply->body, g_bytes_unref);
+  g_clear_pointer (&reply->headers, g_ptr_array_unref);
   g_free (reply);
 }
 
@@ -364,6 +387,8 @@ typedef Reply *(*WorkFunc) (ScmAuthority *authority,
 typedef struct
 {
   WorkFunc func;
+  ScmApiHandler api;        /* instead of @func, for the JSON routes */
+  ScmApiRequest *api_request;
   ScmEnrollmentServer *self;
   ScmAuthority *authority;
   char *segment;
@@ -379,6 +404,7 @@ work_free (Work *work)
 {
   g_free (work->segment);
   g_free (work->base_url);
+  g_clear_pointer (&work->api_request, scm_api_request_free);
   g_free (work);
 }
 
@@ -401,7 +427,21 @@ work_thread (GTask        *task,
   GError *error = NULL;
   Reply *reply;
 
-  reply = work->func (work->authority, work->segment, work->base_url, &error);
+  if (work->api != NULL)
+    {
+      ScmApiResponse *response = work->api (work->authority, work->api_request, &error);
+
+      reply = NULL;
+      if (response != NULL)
+        {
+          reply = reply_new (response->status, response->content_type,
+                             g_steal_pointer (&response->body));
+          reply->headers = g_steal_pointer (&response->headers);
+          scm_api_response_free (response);
+        }
+    }
+  else
+    reply = work->func (work->authority, work->segment, work->base_url, &error);
   if (reply == NULL)
     g_task_return_error (task, error);
   else
@@ -412,9 +452,13 @@ static void
 respond_reply (SoupServerMessage *msg,
                Reply             *reply)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
   if (g_str_has_prefix (reply->content_type, "text/html"))
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                  "Content-Security-Policy", HTML_CSP);
+    soup_message_headers_replace (headers, "Content-Security-Policy", HTML_CSP);
+  for (guint i = 0; reply->headers != NULL && i + 1 < reply->headers->len; i += 2)
+    soup_message_headers_replace (headers, g_ptr_array_index (reply->headers, i),
+                                  g_ptr_array_index (reply->headers, i + 1));
   scm_http_respond (msg, reply->status, reply->content_type, reply->body);
 }
 
@@ -462,17 +506,16 @@ work_done_cb (GObject      *source,
   soup_server_message_unpause (msg);
 }
 
-/* Pauses @msg and answers it with what @func returns in a thread. */
+/* Pauses @msg and answers it with what @work's function returns in a
+ * thread. */
 static void
-run_work (ScmEnrollmentServer *self,
-          SoupServerMessage   *msg,
-          Request             *request,
-          WorkFunc             func)
+start_work (ScmEnrollmentServer *self,
+            SoupServerMessage   *msg,
+            Request             *request,
+            Work                *work)
 {
   g_autoptr(GTask) task = NULL;
-  Work *work = g_new0 (Work, 1);
 
-  work->func = func;
   work->self = g_object_ref (self);
   work->authority = g_object_ref (self->authority);
   work->segment = g_strdup (request->segment);
@@ -485,9 +528,45 @@ run_work (ScmEnrollmentServer *self,
   soup_server_message_pause (msg);
 
   task = g_task_new (NULL, NULL, work_done_cb, NULL);
-  g_task_set_source_tag (task, run_work);
+  g_task_set_source_tag (task, start_work);
   g_task_set_task_data (task, work, (GDestroyNotify) work_free);
   g_task_run_in_thread (task, work_thread);
+}
+
+static void
+run_work (ScmEnrollmentServer *self,
+          SoupServerMessage   *msg,
+          Request             *request,
+          WorkFunc             func)
+{
+  Work *work = g_new0 (Work, 1);
+
+  work->func = func;
+  start_work (self, msg, request, work);
+}
+
+/* The JSON routes of scm-enrollment-api.h: everything they need from the
+ * message is copied for the thread. */
+static void
+handle_api (ScmEnrollmentServer *self,
+            SoupServerMessage   *msg,
+            Request             *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  ScmApiRequest *api_request = g_new0 (ScmApiRequest, 1);
+  Work *work = g_new0 (Work, 1);
+
+  api_request->segment = g_strdup (request->segment);
+  api_request->client_address = g_strdup (soup_server_message_get_remote_host (msg));
+  api_request->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  api_request->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  api_request->body = body != NULL ? soup_message_body_flatten (body) : NULL;
+  api_request->now = g_get_real_time () / G_USEC_PER_SEC;
+
+  work->api = request->route->api;
+  work->api_request = api_request;
+  start_work (self, msg, request, work);
 }
 
 /* Routes ---------------------------------------------------------------------- */

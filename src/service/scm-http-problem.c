@@ -30,6 +30,16 @@ static const ProblemInfo problems[] = {
   PROBLEM ("unsupported-media-type", "Unsupported media type", SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE),
   PROBLEM ("internal-error", "Internal error", SOUP_STATUS_INTERNAL_SERVER_ERROR),
   PROBLEM ("unavailable", "Service unavailable", SOUP_STATUS_SERVICE_UNAVAILABLE),
+  PROBLEM ("invalid-request", "The request cannot be processed", SOUP_STATUS_UNPROCESSABLE_ENTITY),
+  PROBLEM ("credentials-refused", "The credentials were refused", SOUP_STATUS_UNAUTHORIZED),
+  PROBLEM ("session-required", "An enrollment session is required", SOUP_STATUS_UNAUTHORIZED),
+  PROBLEM ("too-many-attempts", "Too many attempts", 429 /* RFC 6585; libsoup has no name for it */),
+  PROBLEM ("not-eligible", "Not eligible for enrollment", SOUP_STATUS_FORBIDDEN),
+  PROBLEM ("account-not-authorized", "The account is not authorized in this session",
+           SOUP_STATUS_FORBIDDEN),
+  PROBLEM ("policy-violation", "The request is not allowed by the account or its profile",
+           SOUP_STATUS_UNPROCESSABLE_ENTITY),
+  PROBLEM ("session-busy", "The session is busy", SOUP_STATUS_CONFLICT),
 };
 
 static const ProblemInfo *
@@ -121,7 +131,8 @@ scm_http_respond (SoupServerMessage *msg,
 
   data = g_bytes_get_data (body, &len);
   scm_http_set_security_headers (soup_server_message_get_response_headers (msg));
-  soup_server_message_set_status (msg, status, NULL);
+  /* libsoup's phrase table ends before RFC 6585. */
+  soup_server_message_set_status (msg, status, status == 429 ? "Too Many Requests" : NULL);
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
                                     data != NULL ? data : "", len);
 }

@@ -45,6 +45,31 @@ G_BEGIN_DECLS
  *   failed; the log says why
  * @SCM_HTTP_PROBLEM_UNAVAILABLE: 503 "unavailable": the endpoint is
  *   shutting down or cannot reach what it needs
+ * @SCM_HTTP_PROBLEM_INVALID_REQUEST: 422 "invalid-request": a well-formed
+ *   request with a value the endpoint cannot take (an email that is not
+ *   one, a damaged CSR, a method the form does not use)
+ * @SCM_HTTP_PROBLEM_CREDENTIALS_REFUSED: 401 "credentials-refused": a
+ *   code, Secret ID or access code was refused; one answer for every
+ *   reason (unknown email, wrong secret, expired or used code), which only
+ *   the audit log tells apart
+ * @SCM_HTTP_PROBLEM_SESSION_REQUIRED: 401 "session-required": no
+ *   Authorization: Bearer session, or one that is unknown, expired, ended
+ *   or of a disabled form; with a WWW-Authenticate: Bearer header
+ * @SCM_HTTP_PROBLEM_TOO_MANY_ATTEMPTS: 429 "too-many-attempts": the
+ *   email or the client address is locked out after failed attempts, or
+ *   asked for too many codes; a Retry-After header and a "retry_after"
+ *   member give the seconds to wait
+ * @SCM_HTTP_PROBLEM_NOT_ELIGIBLE: 403 "not-eligible": the authenticated
+ *   person may not enroll here (no account of the form reaches them, the
+ *   domain is no longer delegated, a sponsor has to validate them first)
+ * @SCM_HTTP_PROBLEM_ACCOUNT_NOT_AUTHORIZED: 403 "account-not-authorized":
+ *   a certificate for an account whose authorization step did not pass in
+ *   this session
+ * @SCM_HTTP_PROBLEM_POLICY: 422 "policy-violation": a profile, term, key
+ *   type, CSR method, PKCS#12 protection or empty password that the
+ *   account or its profile does not allow
+ * @SCM_HTTP_PROBLEM_SESSION_BUSY: 409 "session-busy": the session is
+ *   already getting a certificate
  *
  * Also the codes of the SCM_HTTP_PROBLEM_ERROR domain, so that route
  * handlers report a problem by returning a GError.
@@ -58,6 +83,14 @@ typedef enum
   SCM_HTTP_PROBLEM_UNSUPPORTED_MEDIA_TYPE,
   SCM_HTTP_PROBLEM_INTERNAL_ERROR,
   SCM_HTTP_PROBLEM_UNAVAILABLE,
+  SCM_HTTP_PROBLEM_INVALID_REQUEST,
+  SCM_HTTP_PROBLEM_CREDENTIALS_REFUSED,
+  SCM_HTTP_PROBLEM_SESSION_REQUIRED,
+  SCM_HTTP_PROBLEM_TOO_MANY_ATTEMPTS,
+  SCM_HTTP_PROBLEM_NOT_ELIGIBLE,
+  SCM_HTTP_PROBLEM_ACCOUNT_NOT_AUTHORIZED,
+  SCM_HTTP_PROBLEM_POLICY,
+  SCM_HTTP_PROBLEM_SESSION_BUSY,
 } ScmHttpProblem;
 
 #define SCM_HTTP_PROBLEM_ERROR (scm_http_problem_error_quark ())
