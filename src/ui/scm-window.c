@@ -6,6 +6,14 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-accounts-page.h"
+#include "scm-audit-page.h"
+#include "scm-certificates-page.h"
+#include "scm-domains-page.h"
+#include "scm-forms-page.h"
+#include "scm-organizations-page.h"
+#include "scm-persons-page.h"
+#include "scm-profiles-page.h"
 #include "scm-window.h"
 
 struct _ScmWindow
@@ -74,6 +82,80 @@ application_state_changed_cb (ScmWindow *self)
 }
 
 static void
+for_each_page (ScmWindow *self,
+               void     (*func) (ScmListPage *page, gpointer data),
+               gpointer   data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (SCM_IS_LIST_PAGE (child))
+      func (SCM_LIST_PAGE (child), data);
+}
+
+static void
+set_page_authority (ScmListPage *page,
+                    gpointer     authority)
+{
+  scm_list_page_set_authority (page, authority);
+}
+
+static void
+application_authority_changed_cb (ScmWindow *self)
+{
+  ScmApplication *app = SCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (app != NULL)
+    for_each_page (self, set_page_authority, scm_application_get_authority (app));
+}
+
+static void
+invalidate_other_page (ScmListPage *page,
+                       gpointer     changed_page)
+{
+  if (page != changed_page)
+    scm_list_page_invalidate (page);
+}
+
+/* A change on one page may show on the others: names of organizations
+ * in the persons list, and every change in the audit log. */
+static void
+page_changed_cb (ScmWindow   *self,
+                 ScmListPage *page)
+{
+  for_each_page (self, invalidate_other_page, page);
+}
+
+static void
+forward_to_visible_page (ScmWindow  *self,
+                         const char *action_name)
+{
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  if (page == NULL || g_strcmp0 (scm_window_get_state_page (self), "main") != 0)
+    return;
+  /* On a narrow window the content may be behind the sidebar. */
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  gtk_widget_activate_action (page, action_name, NULL);
+}
+
+static void
+add_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  forward_to_visible_page (SCM_WINDOW (widget), "list.add");
+}
+
+static void
+search_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  forward_to_visible_page (SCM_WINDOW (widget), "list.search");
+}
+
+static void
 unlock_activated (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -109,6 +191,15 @@ scm_window_class_init (ScmWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (SCM_TYPE_FORMS_PAGE);
+  g_type_ensure (SCM_TYPE_ACCOUNTS_PAGE);
+  g_type_ensure (SCM_TYPE_PERSONS_PAGE);
+  g_type_ensure (SCM_TYPE_CERTIFICATES_PAGE);
+  g_type_ensure (SCM_TYPE_DOMAINS_PAGE);
+  g_type_ensure (SCM_TYPE_ORGANIZATIONS_PAGE);
+  g_type_ensure (SCM_TYPE_PROFILES_PAGE);
+  g_type_ensure (SCM_TYPE_AUDIT_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/scm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, leaflet);
@@ -121,9 +212,14 @@ scm_window_class_init (ScmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, error_page);
   gtk_widget_class_bind_template_callback (widget_class, passphrase_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stack_visible_child_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_activated);
   gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_activated);
+  gtk_widget_class_install_action (widget_class, "win.add", NULL, add_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 static void
@@ -142,7 +238,10 @@ scm_window_new (ScmApplication *application)
 
   g_signal_connect_object (application, "notify::state",
                            G_CALLBACK (application_state_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::authority",
+                           G_CALLBACK (application_authority_changed_cb), self, G_CONNECT_SWAPPED);
   application_state_changed_cb (self);
+  application_authority_changed_cb (self);
   return self;
 }
 

@@ -1,0 +1,127 @@
+/* Copyright 2026 The ScmEnroll Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scm-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "scm-certificates-page.h"
+
+struct _ScmCertificatesPage
+{
+  ScmListPage parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (ScmCertificatesPage, scm_certificates_page, SCM_TYPE_LIST_PAGE)
+
+static GPtrArray *
+load_certificates (ScmStore  *store,
+                   GError   **error)
+{
+  return scm_store_list_certificates (store, 0, error);
+}
+
+static const char *
+status_label (ScmCertificate *certificate)
+{
+  switch (scm_certificate_get_status (certificate))
+    {
+    case SCM_CERT_STATUS_PENDING:
+      return _("Pending");
+    case SCM_CERT_STATUS_REVOKED:
+      return _("Revoked");
+    case SCM_CERT_STATUS_EXPIRED:
+      return _("Expired");
+    case SCM_CERT_STATUS_FAILED:
+      return _("Failed");
+    case SCM_CERT_STATUS_ISSUED:
+    default:
+      /* The stored status changes to expired only when someone looks;
+       * the list says what is true now. */
+      if (scm_certificate_get_not_after (certificate) != 0 &&
+          scm_certificate_get_not_after (certificate) < g_get_real_time () / G_USEC_PER_SEC)
+        return _("Expired");
+      return _("Issued");
+    }
+}
+
+static char *
+status_text (ScmCertificate *certificate,
+             ScmListPage    *page)
+{
+  return g_strdup (status_label (certificate));
+}
+
+static char *
+valid_until_text (ScmCertificate *certificate,
+                  ScmListPage    *page)
+{
+  return scm_list_page_format_time (scm_certificate_get_not_after (certificate));
+}
+
+static char *
+search_text (ScmCertificate *certificate,
+             ScmListPage    *page)
+{
+  return g_strjoin ("\n",
+                    scm_certificate_get_serial (certificate) ? scm_certificate_get_serial (certificate) : "",
+                    scm_certificate_get_person_email (certificate) ? scm_certificate_get_person_email (certificate) : "",
+                    scm_certificate_get_profile_name (certificate) ? scm_certificate_get_profile_name (certificate) : "",
+                    status_label (certificate),
+                    NULL);
+}
+
+static char *
+dup_title (ScmListPage *page,
+           gpointer     item)
+{
+  return g_strdup (scm_certificate_get_serial (item));
+}
+
+static void
+scm_certificates_page_class_init (ScmCertificatesPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ScmListPageClass *page_class = SCM_LIST_PAGE_CLASS (klass);
+
+  page_class->item_type = SCM_TYPE_CERTIFICATE;
+  page_class->load = load_certificates;
+  page_class->dup_title = dup_title;
+
+  /* The template only sets ScmListPage's properties: no children to
+   * dispose (and GTK 4.8's gtk_widget_dispose_template() of a subclass
+   * would drop the parent class's template children unparented). */
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/scm-certificates-page.ui");
+}
+
+static void
+scm_certificates_page_init (ScmCertificatesPage *self)
+{
+  ScmListPage *page = SCM_LIST_PAGE (self);
+  GtkColumnViewColumn *column;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  column = scm_list_page_add_column (page, _("Serial"),
+                                     gtk_property_expression_new (SCM_TYPE_CERTIFICATE, NULL, "serial"),
+                                     NULL, FALSE);
+  gtk_column_view_column_set_fixed_width (column, 220);
+  scm_list_page_add_column (page, _("Email"),
+                            gtk_property_expression_new (SCM_TYPE_CERTIFICATE, NULL, "person-email"),
+                            NULL, TRUE);
+  scm_list_page_add_column (page, _("Profile"),
+                            gtk_property_expression_new (SCM_TYPE_CERTIFICATE, NULL, "profile-name"),
+                            NULL, TRUE);
+  scm_list_page_add_column (page, _("Status"),
+                            scm_list_page_text_expression (page, (ScmListPageTextFunc) status_text),
+                            NULL, FALSE);
+  scm_list_page_add_column (page, _("Valid Until"),
+                            scm_list_page_text_expression (page, (ScmListPageTextFunc) valid_until_text),
+                            GTK_SORTER (gtk_numeric_sorter_new (gtk_property_expression_new (SCM_TYPE_CERTIFICATE,
+                                                                                             NULL, "not-after"))),
+                            FALSE);
+  scm_list_page_set_search_expression (page,
+                                       scm_list_page_text_expression (page, (ScmListPageTextFunc) search_text));
+}

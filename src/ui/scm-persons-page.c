@@ -1,0 +1,182 @@
+/* Copyright 2026 The ScmEnroll Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scm-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "scm-person-dialog.h"
+#include "scm-persons-page.h"
+
+struct _ScmPersonsPage
+{
+  ScmListPage parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (ScmPersonsPage, scm_persons_page, SCM_TYPE_LIST_PAGE)
+
+static GPtrArray *
+load_persons (ScmStore  *store,
+              GError   **error)
+{
+  return scm_store_list_persons (store, 0, FALSE, error);
+}
+
+static gboolean
+delete_person (ScmStore  *store,
+               gpointer   item,
+               GError   **error)
+{
+  return scm_store_delete_person (store, scm_person_get_id (item), error);
+}
+
+static char *
+name_text (ScmPerson   *person,
+           ScmListPage *page)
+{
+  return scm_person_dup_full_name (person);
+}
+
+static char *
+organization_text (ScmPerson   *person,
+                   ScmListPage *page)
+{
+  return g_strdup (scm_list_index_get_organization_name (scm_list_page_get_index (page),
+                                                         scm_person_get_organization_id (person)));
+}
+
+static char *
+department_text (ScmPerson   *person,
+                 ScmListPage *page)
+{
+  return g_strdup (scm_list_index_get_department_name (scm_list_page_get_index (page),
+                                                       scm_person_get_department_id (person)));
+}
+
+static char *
+validation_text (ScmPerson   *person,
+                 ScmListPage *page)
+{
+  if (scm_person_get_validation_type (person) != SCM_VALIDATION_HIGH)
+    return g_strdup (_("Standard"));
+  if (scm_person_get_sponsor_validated (person))
+    return g_strdup (_("High, sponsor validated"));
+  return g_strdup (_("High, awaiting sponsor"));
+}
+
+static char *
+secret_id_text (ScmPerson   *person,
+                ScmListPage *page)
+{
+  return g_strdup (scm_person_get_has_secret_id (person) ? _("Set") : _("Not set"));
+}
+
+static char *
+search_text (ScmPerson   *person,
+             ScmListPage *page)
+{
+  ScmListIndex *index = scm_list_page_get_index (page);
+  g_autofree char *name = scm_person_dup_full_name (person);
+
+  return g_strjoin ("\n", scm_person_get_email (person), name,
+                    scm_list_index_get_organization_name (index, scm_person_get_organization_id (person)),
+                    scm_list_index_get_department_name (index, scm_person_get_department_id (person)),
+                    NULL);
+}
+
+static char *
+dup_title (ScmListPage *page,
+           gpointer     item)
+{
+  return g_strdup (scm_person_get_email (item));
+}
+
+static void
+saved_cb (ScmPersonsPage *self,
+          ScmPerson      *person)
+{
+  g_autofree char *toast = g_strdup_printf (_("Person “%s” saved"), scm_person_get_email (person));
+
+  scm_list_page_saved (SCM_LIST_PAGE (self), toast);
+}
+
+static void
+open_dialog (ScmListPage *page,
+             ScmPerson   *person)
+{
+  ScmPersonDialog *dialog;
+
+  dialog = scm_person_dialog_new (scm_list_page_get_window (page),
+                                  scm_list_page_get_authority (page),
+                                  scm_list_page_get_index (page),
+                                  scm_list_page_get_items (page),
+                                  person);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (saved_cb), page, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_person (ScmListPage *page)
+{
+  open_dialog (page, NULL);
+}
+
+static void
+edit_person (ScmListPage *page,
+             gpointer     item)
+{
+  open_dialog (page, item);
+}
+
+static void
+scm_persons_page_class_init (ScmPersonsPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  ScmListPageClass *page_class = SCM_LIST_PAGE_CLASS (klass);
+
+  page_class->item_type = SCM_TYPE_PERSON;
+  page_class->load = load_persons;
+  page_class->delete_item = delete_person;
+  page_class->add = add_person;
+  page_class->edit = edit_person;
+  page_class->dup_title = dup_title;
+  page_class->delete_heading = N_("Delete Person?");
+  page_class->delete_body = N_("%s will no longer be able to enroll and their Secret ID is forgotten. Their certificates stay valid until you revoke them.");
+  page_class->deleted_toast = N_("Person “%s” deleted");
+
+  /* The template only sets ScmListPage's properties: no children to
+   * dispose (and GTK 4.8's gtk_widget_dispose_template() of a subclass
+   * would drop the parent class's template children unparented). */
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/ui/scm-persons-page.ui");
+}
+
+static void
+scm_persons_page_init (ScmPersonsPage *self)
+{
+  ScmListPage *page = SCM_LIST_PAGE (self);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  scm_list_page_add_column (page, _("Email"),
+                            gtk_property_expression_new (SCM_TYPE_PERSON, NULL, "email"),
+                            NULL, TRUE);
+  scm_list_page_add_column (page, _("Name"),
+                            scm_list_page_text_expression (page, (ScmListPageTextFunc) name_text),
+                            NULL, TRUE);
+  scm_list_page_add_column (page, _("Organization"),
+                            scm_list_page_text_expression (page, (ScmListPageTextFunc) organization_text),
+                            NULL, TRUE);
+  scm_list_page_add_column (page, _("Department"),
+                            scm_list_page_text_expression (page, (ScmListPageTextFunc) department_text),
+                            NULL, FALSE);
+  scm_list_page_add_column (page, _("Validation"),
+                            scm_list_page_text_expression (page, (ScmListPageTextFunc) validation_text),
+                            NULL, FALSE);
+  scm_list_page_add_column (page, _("Secret ID"),
+                            scm_list_page_text_expression (page, (ScmListPageTextFunc) secret_id_text),
+                            NULL, FALSE);
+  scm_list_page_set_search_expression (page,
+                                       scm_list_page_text_expression (page, (ScmListPageTextFunc) search_text));
+}
