@@ -757,6 +757,7 @@ typedef struct
   GHashTable *domains;         /* "org/dept/domain" → DomainAnswer */
   GHashTable *emails;          /* lower-case email → line (GUINT_TO_POINTER) */
   GHashTable *secret_hashes;   /* keyed hash of a typed Secret ID → line */
+  gboolean store_was_empty;    /* no row can match an existing person */
   guint n_seen;
 } Run;
 
@@ -1364,7 +1365,8 @@ write_row (Run       *run,
   g_autoptr(GError) local_error = NULL;
   gboolean generate = self->generate_secret_ids && !self->dry_run;
   char *generated = NULL;
-  gint64 existing = scm_store_person_batch_find (run->batch, values->email);
+  gint64 existing = run->store_was_empty ? 0
+                    : scm_store_person_batch_find (run->batch, values->email);
   gboolean ok;
 
   if (existing != 0 && self->existing == SCM_PERSON_IMPORT_SKIP_EXISTING)
@@ -1449,12 +1451,8 @@ process_record (Run     *run,
         state.cells[field] = unescape_cell (scm_csv_reader_get_field (reader, column));
     }
 
-  check_fields (run, &state, &values);
-  if (!check_delegation (run, &state, &values, error))
-    return FALSE;
-
-  /* More values than columns: a separator inside an unquoted value would
-   * shift every later column. */
+  /* More values than columns: a separator inside an unquoted value has
+   * shifted the later columns, so their checks would only mislead. */
   for (guint i = run->self->titles->len; i < n_fields; i++)
     if (!is_blank (scm_csv_reader_get_field (reader, i)))
       {
@@ -1462,9 +1460,15 @@ process_record (Run     *run,
           g_strdup_printf ("The row has %u values but the header names %u columns; put values "
                            "that contain “%c” in quotes.", n_fields, run->self->titles->len,
                            scm_csv_reader_get_separator (reader));
+        state.row.email = intern (run->self, state.cells[SCM_PERSON_FIELD_EMAIL]);
         add_problem (run, &state, NULL, message);
-        break;
+        finish_row (run, &state);
+        return TRUE;
       }
+
+  check_fields (run, &state, &values);
+  if (!check_delegation (run, &state, &values, error))
+    return FALSE;
 
   if (state.row.n_problems == 0)
     check_domains (run, &state, &values);
@@ -1540,12 +1544,16 @@ map_columns (Run     *run,
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
     if (run->column_of[required[i]] < 0)
       {
-        g_autofree char *found = g_strjoinv (", ", (char **) self->titles->pdata);
+        g_autoptr(GString) found = g_string_new (NULL);
+
+        for (guint j = 0; j < self->titles->len; j++)
+          g_string_append_printf (found, "%s%s", j > 0 ? ", " : "",
+                                  (char *) g_ptr_array_index (self->titles, j));
 
         g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
                      "The file has no %s column; its first line must name the columns, e.g. "
                      "Email, First Name, Last Name (found: %s).",
-                     scm_person_field_get_title (required[i]), found);
+                     scm_person_field_get_title (required[i]), found->str);
         return FALSE;
       }
   if (run->column_of[SCM_PERSON_FIELD_ORGANIZATION] < 0 && self->default_organization == NULL)
@@ -1643,6 +1651,9 @@ scm_person_import_run (ScmPersonImport *self,
       run_clear (&run);
       return FALSE;
     }
+  /* Counted inside the transaction, so it stays true; the file's own
+   * duplicates are caught by run.emails. */
+  run.store_was_empty = scm_store_count_persons (self->store, 0) == 0;
 
   for (;;)
     {
@@ -1807,8 +1818,13 @@ scm_person_import_get_problem (ScmPersonImport *self,
 const char * const *
 scm_person_import_get_ignored_columns (ScmPersonImport *self)
 {
+  static const char * const none[] = { NULL };
+
   g_return_val_if_fail (SCM_IS_PERSON_IMPORT (self), NULL);
 
+  /* An empty array may have no storage yet. */
+  if (self->ignored->len == 0)
+    return none;
   return (const char * const *) self->ignored->pdata;
 }
 

@@ -129,6 +129,17 @@ struct _ScmStorePersonBatch
   GHashTable *delegations;  /* "org/dept" → "Acme / Sales" */
   GHashTable *domains;      /* "org/dept/domain" → DomainLookup */
   gboolean spoiled;
+  guint n_created;
+  guint n_secret_ids;
+
+  /* The last answers: the rows of a file mostly share them. */
+  gint64 last_organization_id;
+  gint64 last_department_id;
+  const char *last_delegation;
+  gint64 last_domain_organization_id;
+  gint64 last_domain_department_id;
+  char *last_domain_name;
+  gpointer last_domain_lookup;
 };
 
 /* A cached answer of scm_store_find_delegating_domain(). */
@@ -161,17 +172,29 @@ check_org_dept (ScmStore            *self,
   if (batch == NULL)
     return scm_store_check_org_dept (self, organization_id, department_id, description, error);
 
+  if (batch->last_delegation != NULL && organization_id == batch->last_organization_id
+      && department_id == batch->last_department_id)
+    {
+      *description = g_strdup (batch->last_delegation);
+      return TRUE;
+    }
+
   g_snprintf (key, sizeof key, "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, organization_id,
               department_id);
   cached = g_hash_table_lookup (batch->delegations, key);
-  if (cached != NULL)
+  if (cached == NULL)
     {
-      *description = g_strdup (cached);
-      return TRUE;
+      if (!scm_store_check_org_dept (self, organization_id, department_id, description, error))
+        return FALSE;
+      cached = g_strdup (*description);
+      g_hash_table_insert (batch->delegations, g_strdup (key), (gpointer) cached);
     }
-  if (!scm_store_check_org_dept (self, organization_id, department_id, description, error))
-    return FALSE;
-  g_hash_table_insert (batch->delegations, g_strdup (key), g_strdup (*description));
+  else
+    *description = g_strdup (cached);
+
+  batch->last_organization_id = organization_id;
+  batch->last_department_id = department_id;
+  batch->last_delegation = cached;
   return TRUE;
 }
 
@@ -186,6 +209,7 @@ find_domain_id (ScmStore            *self,
 {
   g_autoptr(ScmDomain) domain = NULL;
   g_autofree char *key = NULL;
+  const char *email_domain;
   DomainLookup *lookup;
 
   if (batch == NULL)
@@ -195,16 +219,30 @@ find_domain_id (ScmStore            *self,
       return domain != NULL ? scm_domain_get_id (domain) : 0;
     }
 
-  key = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%s", organization_id,
-                         department_id, scm_email_get_domain (email));
-  lookup = g_hash_table_lookup (batch->domains, key);
-  if (lookup == NULL)
+  email_domain = scm_email_get_domain (email);
+  if (batch->last_domain_lookup != NULL
+      && organization_id == batch->last_domain_organization_id
+      && department_id == batch->last_domain_department_id
+      && g_strcmp0 (email_domain, batch->last_domain_name) == 0)
+    lookup = batch->last_domain_lookup;
+  else
     {
-      lookup = g_new0 (DomainLookup, 1);
-      domain = scm_store_find_delegating_domain (self, email, organization_id, department_id,
-                                                 &lookup->error);
-      lookup->domain_id = domain != NULL ? scm_domain_get_id (domain) : 0;
-      g_hash_table_insert (batch->domains, g_steal_pointer (&key), lookup);
+      key = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%s", organization_id,
+                             department_id, email_domain);
+      lookup = g_hash_table_lookup (batch->domains, key);
+      if (lookup == NULL)
+        {
+          lookup = g_new0 (DomainLookup, 1);
+          domain = scm_store_find_delegating_domain (self, email, organization_id,
+                                                     department_id, &lookup->error);
+          lookup->domain_id = domain != NULL ? scm_domain_get_id (domain) : 0;
+          g_hash_table_insert (batch->domains, g_steal_pointer (&key), lookup);
+        }
+      batch->last_domain_organization_id = organization_id;
+      batch->last_domain_department_id = department_id;
+      g_free (batch->last_domain_name);
+      batch->last_domain_name = g_strdup (email_domain);
+      batch->last_domain_lookup = lookup;
     }
   if (lookup->error != NULL)
     g_propagate_error (error, g_error_copy (lookup->error));
@@ -806,6 +844,7 @@ batch_free (ScmStorePersonBatch *batch)
 {
   g_hash_table_unref (batch->delegations);
   g_hash_table_unref (batch->domains);
+  g_free (batch->last_domain_name);
   g_free (batch->source);
   g_object_unref (batch->store);
   g_free (batch);
@@ -943,7 +982,6 @@ scm_store_person_batch_create (ScmStorePersonBatch *batch,
   g_auto(PersonFields) fields = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *message = NULL;
   gint64 now = scm_store_now ();
 
   g_return_val_if_fail (batch != NULL, FALSE);
@@ -983,16 +1021,9 @@ scm_store_person_batch_create (ScmStorePersonBatch *batch,
       return FALSE;
     }
   scm_person_set_id (person, sqlite3_last_insert_rowid (self->db));
-
-  message = g_strdup_printf ("Person created in %s by %s%s", fields.delegation, batch->source,
-                             hash == NULL ? ""
-                             : secret_id != NULL ? ", with a Secret ID set by an administrator"
-                             : ", with a generated Secret ID");
-  if (!batch_audit (batch, "person.create", fields.email, message, error))
-    {
-      discard_secret (generated_secret_id);
-      return FALSE;
-    }
+  batch->n_created++;
+  if (hash != NULL)
+    batch->n_secret_ids++;
 
   person_apply (person, &fields);
   scm_person_set_sponsor_validated (person, FALSE);
@@ -1099,6 +1130,23 @@ scm_store_person_batch_commit (ScmStorePersonBatch *batch,
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_FAILED,
                            "A database error stopped the import; nothing was saved.");
       return FALSE;
+    }
+  /* One event for all the persons created: the audit chain would cost
+   * more than the persons themselves, and each row keeps its created-by
+   * and created-at. Updates have an event each, as they change data. */
+  if (batch->n_created > 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("%u persons created by %s, %u with a Secret ID", batch->n_created,
+                         batch->source, batch->n_secret_ids);
+
+      if (!scm_store_audit (batch->store, NULL, "person.create", NULL, SCM_AUDIT_SUCCESS,
+                            message, error))
+        {
+          scm_store_rollback (batch->store);
+          batch_free (batch);
+          return FALSE;
+        }
     }
   ok = scm_store_commit (batch->store, error);
   batch_free (batch);

@@ -458,9 +458,12 @@ gboolean   scm_store_verify_person_secret_id     (ScmStore   *self,
  * Many persons in one transaction, fast: scm_store_person_batch_begin()
  * starts the transaction (holding the store, like scm_store_begin()), then
  * _create() and _update() check each person exactly as
- * scm_store_create_person() and scm_store_update_person() do and write it
- * with its audit event, then _commit() or _rollback() ends the transaction
- * and frees the batch — on the thread that began it.
+ * scm_store_create_person() and scm_store_update_person() do and write
+ * it, then _commit() or _rollback() ends the transaction and frees the
+ * batch — on the thread that began it. Each update has its audit event;
+ * the creations share one "person.create" event written at commit (each
+ * person keeps its created-by and created-at), as 100,000 links of the
+ * audit chain would cost more than the persons themselves.
  *
  * Unlike single calls, a batch caches the organization, department and
  * delegated-domain lookups (the transaction keeps them current) and takes

@@ -62,6 +62,8 @@ int scm_ctl_form_add         (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_account_add      (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_person_add       (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_person_validate  (ScmCtl *ctl, int argc, char **argv);
+int scm_ctl_import_persons   (ScmCtl *ctl, int argc, char **argv);
+int scm_ctl_export_persons   (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_list             (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_issue            (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_revoke           (ScmCtl *ctl, int argc, char **argv);

@@ -35,6 +35,8 @@ static const Command commands[] = {
   { "account", "add", scm_ctl_account_add, N_("Add an account to an enrollment form") },
   { "person", "add", scm_ctl_person_add, N_("Register a person") },
   { "person", "validate", scm_ctl_person_validate, N_("Record a sponsor's validation of a person") },
+  { NULL, "import-persons", scm_ctl_import_persons, N_("Import persons from a CSV file") },
+  { NULL, "export-persons", scm_ctl_export_persons, N_("Export the persons to a CSV file") },
   { NULL, "list", scm_ctl_list, N_("List forms, accounts, persons, certificates, …") },
   { NULL, "issue", scm_ctl_issue, N_("Issue a certificate to a person as a PKCS#12 file") },
   { NULL, "revoke", scm_ctl_revoke, N_("Revoke a certificate") },
