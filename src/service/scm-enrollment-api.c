@@ -295,14 +295,15 @@ attempt_keys (const ScmApiRequest *request,
   return keys;
 }
 
-/* FALSE when a key is locked: *@locked_until gets the latest end, and
- * *@locked_key the key. Read-only, and before any hash is computed. */
+/* Which of @keys are locked: *@locked_until gets the latest end (0 when
+ * none is), *@locked_keys their names. Read-only, and before any hash is
+ * computed. FALSE only on a database error. */
 static gboolean
 check_attempts (ScmStore   *store,
                 GPtrArray  *keys,
                 gint64      now,
                 gint64     *locked_until,
-                char      **locked_key,
+                GString    *locked_keys,
                 GError    **error)
 {
   *locked_until = 0;
@@ -318,12 +319,9 @@ check_attempts (ScmStore   *store,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (until > *locked_until)
-        {
-          *locked_until = until;
-          g_free (*locked_key);
-          *locked_key = g_strdup (g_ptr_array_index (keys, i));
-        }
+      *locked_until = MAX (*locked_until, until);
+      g_string_append_printf (locked_keys, "%s%s", locked_keys->len > 0 ? ", " : "",
+                              (const char *) g_ptr_array_index (keys, i));
     }
   return TRUE;
 }
@@ -359,21 +357,21 @@ refuse_if_locked (ScmStore             *store,
                   GError              **error)
 {
   g_autofree char *actor = address_actor (request);
-  g_autofree char *locked_key = NULL;
+  g_autoptr(GString) locked_keys = g_string_new (NULL);
   g_autoptr(GDateTime) until = NULL;
   g_autofree char *when = NULL;
   gint64 locked_until = 0;
 
   *response = NULL;
-  if (!check_attempts (store, keys, request->now, &locked_until, &locked_key, error))
+  if (!check_attempts (store, keys, request->now, &locked_until, locked_keys, error))
     return FALSE;
   if (locked_until == 0)
     return TRUE;
 
   until = g_date_time_new_from_unix_local (locked_until);
   when = g_date_time_format (until, "%H:%M");
-  audit (store, actor, action, object, SCM_AUDIT_FAILURE, "%s refused: %s is locked out until %s",
-         what, locked_key, when);
+  audit (store, actor, action, object, SCM_AUDIT_FAILURE, "%s refused: %s locked out until %s",
+         what, locked_keys->str, when);
   {
     g_autofree char *detail = g_strdup_printf ("Too many attempts; try again after %s.", when);
 
