@@ -946,6 +946,107 @@ test_person_refused (Fixture       *fixture,
   close_window (window);
 }
 
+static void
+test_person_edit (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  ScmWindow *window = open_window (fixture);
+  ScmListPage *page = show_page (window, "persons");
+  g_autoptr (ScmPerson) grace = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWindow *dialog;
+
+  g_assert_cmpstr (scm_person_get_email (get_row (page, 0)), ==, "grace@example.com");
+  g_signal_emit_by_name (scm_list_page_get_column_view (page), "activate", 0);
+  dialog = find_toplevel (SCM_TYPE_PERSON_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_child (dialog, "email_row"))), ==,
+                   "grace@example.com");
+  /* Her own email is not a duplicate. */
+  g_assert_null (get_field_error (dialog, "email_error"));
+  g_assert_true (can_save (dialog));
+
+  /* The common name was her full name, so it follows the new one. */
+  set_text (dialog, "last_name_row", "Hopper-Murray");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_child (dialog, "common_name_row"))), ==,
+                   "Grace Hopper-Murray");
+  /* The sponsor's mark only means something for high validation. */
+  g_assert_false (gtk_widget_get_sensitive (get_child (dialog, "sponsor_row")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (get_child (dialog, "validation_row")), 1);
+  g_assert_true (gtk_widget_get_sensitive (get_child (dialog, "sponsor_row")));
+  gtk_switch_set_active (GTK_SWITCH (get_child (dialog, "sponsor_switch")), TRUE);
+  save_and_wait_closed (dialog);
+
+  grace = scm_store_find_person_by_email (get_store (), "grace@example.com", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (scm_person_get_last_name (grace), ==, "Hopper-Murray");
+  g_assert_cmpstr (scm_person_get_common_name (grace), ==, "Grace Hopper-Murray");
+  g_assert_cmpint (scm_person_get_validation_type (grace), ==, SCM_VALIDATION_HIGH);
+  g_assert_true (scm_person_get_sponsor_validated (grace));
+  g_assert_cmpstr (scm_person_get_created_by (grace), !=, NULL);
+  wait_for_cell (page, "High, sponsor validated");
+
+  close_window (window);
+}
+
+static gboolean
+widget_is_allocated (gpointer data)
+{
+  return gtk_widget_get_height (data) > 0;
+}
+
+/* A secondary click on the cell showing @text, as a mouse would. */
+static void
+right_click_cell (ScmListPage *page,
+                  const char  *text)
+{
+  GtkWidget *column_view = GTK_WIDGET (scm_list_page_get_column_view (page));
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (column_view);
+  GtkGesture *gesture = NULL;
+  GtkWidget *label = NULL;
+  GList *stack = g_list_prepend (NULL, column_view);
+  graphene_rect_t bounds;
+
+  wait_for_cell (page, text);
+  while (stack != NULL && label == NULL)
+    {
+      GtkWidget *widget = stack->data;
+
+      stack = g_list_delete_link (stack, stack);
+      if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+          g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+        label = widget;
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+        stack = g_list_prepend (stack, child);
+    }
+  g_list_free (stack);
+  g_assert_nonnull (label);
+  /* Bound rows get their place in the next layout. */
+  wait_for (widget_is_allocated, label, "the row to be laid out");
+  g_assert_true (gtk_widget_compute_bounds (label, column_view, &bounds));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (controller) &&
+          gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+        gesture = GTK_GESTURE (controller);
+    }
+  g_assert_nonnull (gesture);
+  g_signal_emit_by_name (gesture, "pressed", 1,
+                         (double) bounds.origin.x + 2, (double) bounds.origin.y + bounds.size.height / 2);
+}
+
+static GtkWidget *
+find_popover (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      return child;
+  return NULL;
+}
+
 static AdwMessageDialog *
 ask_to_delete (ScmListPage *page,
                guint        position)
@@ -983,6 +1084,14 @@ test_delete (Fixture       *fixture,
 
   /* Nothing selected, nothing to delete. */
   g_assert_false (gtk_widget_is_sensitive (get_child (page, "delete_button")));
+
+  /* The row menu: a secondary click selects the row under the pointer
+   * and offers Edit and Delete for it. */
+  right_click_cell (page, "alan@sales.acme.test");
+  g_assert_true (gtk_widget_get_visible (find_popover (GTK_WIDGET (page))));
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (get_rows (page))), ==, 2);
+  g_assert_true (gtk_widget_is_sensitive (get_child (page, "delete_button")));
+  gtk_popover_popdown (GTK_POPOVER (find_popover (GTK_WIDGET (page))));
 
   /* Ada is second in the store's order (by last name). */
   position = 1;
@@ -1051,6 +1160,7 @@ main (int   argc,
   ADD ("/admin/organization/edit-refused", TRUE, test_organization_edit_refused);
   ADD ("/admin/domain/add", TRUE, test_domain_add);
   ADD ("/admin/person/add", TRUE, test_person_add);
+  ADD ("/admin/person/edit", TRUE, test_person_edit);
   ADD ("/admin/person/refused", TRUE, test_person_refused);
   ADD ("/admin/delete", TRUE, test_delete);
 

@@ -933,7 +933,6 @@ scm_person_dialog_new (GtkWindow    *parent,
         if (scm_domain_get_id (self->domains->pdata[i]) == scm_person_get_domain_id (person))
           adw_combo_row_set_selected (self->domain_row, i);
 
-      self->common_name_follows = g_strcmp0 (scm_person_get_common_name (person), full_name) == 0;
       set_text (self->first_name_row, scm_person_get_first_name (person));
       set_text (self->middle_name_row, scm_person_get_middle_name (person));
       set_text (self->last_name_row, scm_person_get_last_name (person));
@@ -943,6 +942,9 @@ scm_person_dialog_new (GtkWindow    *parent,
       set_text (self->upn_row, scm_person_get_upn (person));
       set_text (self->eppn_row, scm_person_get_eppn (person));
       set_text (self->alternative_emails_row, alternatives);
+      /* Filling in the fields made the common name look typed. */
+      self->common_name_follows = scm_person_get_common_name (person) == NULL ||
+                                  g_strcmp0 (scm_person_get_common_name (person), full_name) == 0;
       adw_combo_row_set_selected (self->validation_row,
                                   scm_person_get_validation_type (person) == SCM_VALIDATION_HIGH ? 1 : 0);
       gtk_switch_set_active (self->sponsor_switch, scm_person_get_sponsor_validated (person));
