@@ -104,9 +104,6 @@ update_state (ScmListPage *self)
     state = "list";
 
   gtk_spinner_set_spinning (priv->spinner, g_str_equal (state, "loading"));
-  /* Searching an empty list finds nothing either: the empty state says
-   * what to do first, so the search entry has nothing to offer. */
-  gtk_widget_set_sensitive (GTK_WIDGET (priv->search_entry), !g_str_equal (state, "empty"));
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (priv->content_stack), state) != 0)
     {
@@ -647,6 +644,13 @@ scm_list_page_set_authority (ScmListPage  *self,
   g_cancellable_cancel (priv->cancellable);
   g_clear_object (&priv->cancellable);
   set_loading (self, FALSE);
+
+  /* Another data directory: nothing of the old one may stay listed. */
+  g_clear_object (&priv->index);
+  priv->index = scm_list_index_new_empty ();
+  priv->loaded_once = FALSE;
+  g_list_store_remove_all (priv->items);
+
   if (authority != NULL)
     scm_list_page_invalidate (self);
   update_actions (self);
