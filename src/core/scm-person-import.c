@@ -1233,7 +1233,8 @@ check_domains (Run       *run,
 
   if (!is_blank (domain_cell))
     {
-      g_autofree char *given = g_ascii_strdown (g_strstrip (g_strdup (domain_cell)), -1);
+      g_autofree char *trimmed = g_strstrip (g_strdup (domain_cell));
+      g_autofree char *given = g_ascii_strdown (trimmed, -1);
       const char *email_domain = scm_email_get_domain (values->email);
 
       if (!g_str_equal (strip_wildcard (given), strip_wildcard (answer->name))
@@ -1291,7 +1292,8 @@ check_fields (Run       *run,
   values->validation = SCM_VALIDATION_STANDARD;
   if (!is_blank (validation))
     {
-      g_autofree char *lower = g_utf8_strdown (g_strstrip (g_strdup (validation)), -1);
+      g_autofree char *trimmed = g_strstrip (g_strdup (validation));
+      g_autofree char *lower = g_utf8_strdown (trimmed, -1);
 
       if (!scm_validation_type_from_string (lower, &values->validation))
         {
