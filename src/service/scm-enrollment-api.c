@@ -128,6 +128,7 @@ locked_response (const char *detail,
                  gint64      locked_until,
                  gint64      now)
 {
+  const ScmHttpProblem problem = SCM_HTTP_PROBLEM_TOO_MANY_ATTEMPTS;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *seconds = NULL;
   ScmApiResponse *response;
@@ -135,22 +136,18 @@ locked_response (const char *detail,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder,
-                                 scm_http_problem_get_type_uri (SCM_HTTP_PROBLEM_TOO_MANY_ATTEMPTS));
+  json_builder_add_string_value (builder, scm_http_problem_get_type_uri (problem));
   json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder,
-                                 scm_http_problem_get_title (SCM_HTTP_PROBLEM_TOO_MANY_ATTEMPTS));
+  json_builder_add_string_value (builder, scm_http_problem_get_title (problem));
   json_builder_set_member_name (builder, "status");
-  json_builder_add_int_value (builder,
-                              scm_http_problem_get_status (SCM_HTTP_PROBLEM_TOO_MANY_ATTEMPTS));
+  json_builder_add_int_value (builder, scm_http_problem_get_status (problem));
   json_builder_set_member_name (builder, "detail");
   json_builder_add_string_value (builder, detail);
   json_builder_set_member_name (builder, "retry_after");
   json_builder_add_int_value (builder, wait);
   json_builder_end_object (builder);
 
-  response = json_response (scm_http_problem_get_status (SCM_HTTP_PROBLEM_TOO_MANY_ATTEMPTS),
-                            builder);
+  response = json_response (scm_http_problem_get_status (problem), builder);
   g_free (response->content_type);
   response->content_type = g_strdup (SCM_HTTP_PROBLEM_JSON_TYPE);
   seconds = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
@@ -765,6 +762,7 @@ session_response (ScmStore   *store,
   for (guint i = 0; i < accounts->len; i++)
     {
       ScmAccount *account = g_ptr_array_index (accounts, i);
+      ScmAuthorization authorization = scm_account_get_authorization (account);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
@@ -772,8 +770,7 @@ session_response (ScmStore   *store,
       json_builder_set_member_name (builder, "name");
       json_builder_add_string_value (builder, scm_account_get_name (account));
       json_builder_set_member_name (builder, "authorization");
-      json_builder_add_string_value (builder,
-                                     scm_authorization_to_string (scm_account_get_authorization (account)));
+      json_builder_add_string_value (builder, scm_authorization_to_string (authorization));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1104,6 +1101,7 @@ authorized_response (ScmStore    *store,
   };
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   GArray *profile_ids = scm_account_get_profile_ids (account);
+  ScmPkcs12Protection protection = scm_account_get_pkcs12_protection (account);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "profiles");
@@ -1129,8 +1127,7 @@ authorized_response (ScmStore    *store,
 
   json_builder_set_member_name (builder, "pkcs12");
   json_builder_begin_array (builder);
-  json_builder_add_string_value (builder,
-                                 scm_pkcs12_protection_to_string (scm_account_get_pkcs12_protection (account)));
+  json_builder_add_string_value (builder, scm_pkcs12_protection_to_string (protection));
   json_builder_end_array (builder);
 
   json_builder_set_member_name (builder, "allow_empty_password");

@@ -23,6 +23,10 @@
 
 #define REQUEST_KEY "scm-enrollment-request"
 
+/* How often expired confirmation codes, sessions and failure counters are
+ * deleted while the endpoint runs. */
+#define PURGE_INTERVAL_SECONDS (60 * 60)
+
 /* Browsers get a static page: no scripts, no outside resources. */
 #define HTML_CSP "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; " \
                  "form-action 'none'; frame-ancestors 'none'"
@@ -47,6 +51,7 @@ struct _ScmEnrollmentServer
    * earlier run are dropped. */
   guint generation;
   GHashTable *refusals;   /* Refusal *, draining before their close */
+  GSource *purge;         /* while running: forgets expired codes and sessions */
 };
 
 G_DEFINE_FINAL_TYPE (ScmEnrollmentServer, scm_enrollment_server, G_TYPE_OBJECT)
@@ -972,6 +977,35 @@ handler_cb (SoupServer        *server,
 
 /* Starting and stopping ---------------------------------------------------- */
 
+static void
+purge_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ScmStore *store = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!scm_store_purge_enrollment_state (store, g_get_real_time () / G_USEC_PER_SEC, &error))
+    g_warning ("Could not delete expired enrollment codes and sessions: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Expired rows are refused anyway; deleting them keeps the tables small
+ * and leaves no more than needed in the database. */
+static gboolean
+purge_cb (gpointer user_data)
+{
+  ScmEnrollmentServer *self = user_data;
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_source_tag (task, purge_cb);
+  g_task_set_task_data (task, g_object_ref (scm_authority_get_store (self->authority)),
+                        g_object_unref);
+  g_task_run_in_thread (task, purge_thread);
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 scm_enrollment_server_parse_listen (const char *text,
                                     char      **out_address,
@@ -1193,6 +1227,9 @@ scm_enrollment_server_start (ScmEnrollmentServer *self,
   self->server = g_steal_pointer (&server);
   self->tls_certificate = g_steal_pointer (&certificate);
   self->bound_port = get_bound_port (self->server);
+  self->purge = g_timeout_source_new_seconds (PURGE_INTERVAL_SECONDS);
+  g_source_set_callback (self->purge, purge_cb, self, NULL);
+  g_source_attach (self->purge, g_main_context_get_thread_default ());
   self->url = make_url (self, address, self->bound_port);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -1222,6 +1259,8 @@ scm_enrollment_server_stop (ScmEnrollmentServer *self)
 
   old_port = scm_enrollment_server_get_port (self);
   self->generation++;
+  g_source_destroy (self->purge);
+  g_clear_pointer (&self->purge, g_source_unref);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_object (&self->tls_certificate);
