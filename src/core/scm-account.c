@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "scm-array-private.h"
 #include "scm-account.h"
 
 struct _ScmAccount
@@ -394,19 +395,8 @@ scm_account_set_profile_ids (ScmAccount *self,
 {
   g_return_if_fail (SCM_IS_ACCOUNT (self));
 
-  if (profile_ids != NULL
-      && profile_ids->len == self->profile_ids->len
-      && (profile_ids->len == 0
-          || memcmp (profile_ids->data, self->profile_ids->data,
-                     profile_ids->len * sizeof (gint64)) == 0))
-    return;
-  if (profile_ids == NULL && self->profile_ids->len == 0)
-    return;
-
-  g_array_set_size (self->profile_ids, 0);
-  if (profile_ids != NULL)
-    g_array_append_vals (self->profile_ids, profile_ids->data, profile_ids->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE_IDS]);
+  if (scm_array_replace (self->profile_ids, profile_ids))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE_IDS]);
 }
 
 /* ScmCsrMethod flags, at least one. */

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "scm-array-private.h"
 #include "scm-form.h"
 
 struct _ScmForm
@@ -522,19 +523,8 @@ scm_form_set_organization_ids (ScmForm *self,
 {
   g_return_if_fail (SCM_IS_FORM (self));
 
-  if (organization_ids != NULL
-      && organization_ids->len == self->organization_ids->len
-      && (organization_ids->len == 0
-          || memcmp (organization_ids->data, self->organization_ids->data,
-                     organization_ids->len * sizeof (gint64)) == 0))
-    return;
-  if (organization_ids == NULL && self->organization_ids->len == 0)
-    return;
-
-  g_array_set_size (self->organization_ids, 0);
-  if (organization_ids != NULL)
-    g_array_append_vals (self->organization_ids, organization_ids->data, organization_ids->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORGANIZATION_IDS]);
+  if (scm_array_replace (self->organization_ids, organization_ids))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORGANIZATION_IDS]);
 }
 
 gboolean

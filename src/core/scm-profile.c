@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "scm-array-private.h"
 #include "scm-profile.h"
 
 struct _ScmProfile
@@ -377,19 +378,8 @@ scm_profile_set_key_types (ScmProfile *self,
 {
   g_return_if_fail (SCM_IS_PROFILE (self));
 
-  if (key_types != NULL
-      && key_types->len == self->key_types->len
-      && (key_types->len == 0
-          || memcmp (key_types->data, self->key_types->data,
-                     key_types->len * sizeof (ScmKeyType)) == 0))
-    return;
-  if (key_types == NULL && self->key_types->len == 0)
-    return;
-
-  g_array_set_size (self->key_types, 0);
-  if (key_types != NULL)
-    g_array_append_vals (self->key_types, key_types->data, key_types->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_TYPES]);
+  if (scm_array_replace (self->key_types, key_types))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY_TYPES]);
 }
 
 /* The allowed validity periods in days (guint elements, 1..825). */
@@ -407,19 +397,8 @@ scm_profile_set_terms (ScmProfile *self,
 {
   g_return_if_fail (SCM_IS_PROFILE (self));
 
-  if (terms != NULL
-      && terms->len == self->terms->len
-      && (terms->len == 0
-          || memcmp (terms->data, self->terms->data,
-                     terms->len * sizeof (guint)) == 0))
-    return;
-  if (terms == NULL && self->terms->len == 0)
-    return;
-
-  g_array_set_size (self->terms, 0);
-  if (terms != NULL)
-    g_array_append_vals (self->terms, terms->data, terms->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TERMS]);
+  if (scm_array_replace (self->terms, terms))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TERMS]);
 }
 
 /* Where the subject common name comes from. */
