@@ -136,6 +136,7 @@ struct _ScmStorePersonBatch
   gint64 last_organization_id;
   gint64 last_department_id;
   const char *last_delegation;
+  gint64 saved_cache_size;
   gint64 last_domain_organization_id;
   gint64 last_domain_department_id;
   char *last_domain_name;
@@ -833,6 +834,11 @@ scm_store_person_batch_begin (ScmStore   *self,
 
   batch = g_new0 (ScmStorePersonBatch, 1);
   batch->store = g_object_ref (self);
+  /* A bigger page cache while the batch lasts, so that SQLite does not
+   * spill half-built index pages to the WAL before the commit. */
+  if (scm_store_query_int64 (self, &batch->saved_cache_size, 0, NULL, "PRAGMA cache_size", NULL)
+      && batch->saved_cache_size != 0)
+    sqlite3_exec (self->db, "PRAGMA cache_size = -131072", NULL, NULL, NULL);
   batch->source = g_strdup (source);
   batch->delegations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   batch->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, domain_lookup_free);
@@ -842,6 +848,12 @@ scm_store_person_batch_begin (ScmStore   *self,
 static void
 batch_free (ScmStorePersonBatch *batch)
 {
+  if (batch->saved_cache_size != 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT,
+                                              batch->saved_cache_size);
+      sqlite3_exec (batch->store->db, sql, NULL, NULL, NULL);
+    }
   g_hash_table_unref (batch->delegations);
   g_hash_table_unref (batch->domains);
   g_free (batch->last_domain_name);
