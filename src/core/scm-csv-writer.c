@@ -209,7 +209,6 @@ append_field (GString    *out,
   if (value == NULL)
     return;
 
-  /* A leading quote inside the field, as spreadsheets expect it. */
   quote = strpbrk (value, specials) != NULL;
   if (!quote && !escape)
     {
@@ -219,6 +218,8 @@ append_field (GString    *out,
 
   if (quote)
     g_string_append_c (out, '"');
+  /* The single quote goes inside the quotes: spreadsheets then show the
+   * value as text and hide the quote. */
   if (escape)
     g_string_append_c (out, '\'');
   for (const char *p = value; *p != '\0'; p++)
