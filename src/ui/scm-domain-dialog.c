@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-store-task.h"
 #include "scm-domain-dialog.h"
 #include "scm-error.h"
 #include "scm-validate.h"
@@ -231,42 +232,16 @@ save_changes (SaveData  *data,
 }
 
 static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SaveData *data = task_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!scm_store_begin (data->store, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!save_changes (data, &error))
-    {
-      scm_store_rollback (data->store);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!scm_store_commit (data->store, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 save_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   ScmDomainDialog *self = SCM_DOMAIN_DIALOG (source);
-  SaveData *data = g_task_get_task_data (G_TASK (result));
+  SaveData *data = scm_store_task_get_data (result);
   g_autoptr (GError) error = NULL;
 
   self->saving = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!scm_store_task_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -286,7 +261,6 @@ save_activated (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   ScmDomainDialog *self = SCM_DOMAIN_DIALOG (widget);
-  g_autoptr (GTask) task = NULL;
   g_autofree char *name = NULL;
   SaveData *data;
 
@@ -314,10 +288,9 @@ save_activated (GtkWidget  *widget,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
   validate (self);
 
-  task = g_task_new (self, self->cancellable, save_cb, NULL);
-  g_task_set_source_tag (task, save_activated);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (task, save_thread);
+  scm_store_task_run (self, data->store, (ScmStoreChangeFunc) save_changes, data,
+                      (GDestroyNotify) save_data_free, self->cancellable, save_activated,
+                      save_cb, NULL);
 }
 
 /* GObject ------------------------------------------------------------------- */
