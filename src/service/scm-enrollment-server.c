@@ -12,6 +12,7 @@
 #include "scm-enrollment-api.h"
 #include "scm-enrollment-server.h"
 #include "scm-error.h"
+#include "scm-est.h"
 #include "scm-http-problem.h"
 #include "scm-server-cert.h"
 #include "scm-validate.h"
@@ -130,6 +131,17 @@ static const Route routes[] = {
   { "/ca.crt", FALSE, NULL, read_methods, FALSE, handle_ca_certificate, NULL },
   { "/crl", FALSE, NULL, read_methods, FALSE, handle_crl, NULL },
   { "/enroll/", TRUE, NULL, read_methods, FALSE, handle_enroll_page, NULL },
+  /* EST (scm-est.h): with a form's label, and label-less for the default form. */
+  { "/.well-known/est/", TRUE, "/cacerts", read_methods, FALSE, handle_api, scm_est_cacerts },
+  { "/.well-known/est/", TRUE, "/simpleenroll", post_methods, FALSE, handle_api,
+    scm_est_simpleenroll },
+  { "/.well-known/est/", TRUE, "/serverkeygen", post_methods, FALSE, handle_api,
+    scm_est_serverkeygen },
+  { "/.well-known/est/cacerts", FALSE, NULL, read_methods, FALSE, handle_api, scm_est_cacerts },
+  { "/.well-known/est/simpleenroll", FALSE, NULL, post_methods, FALSE, handle_api,
+    scm_est_simpleenroll },
+  { "/.well-known/est/serverkeygen", FALSE, NULL, post_methods, FALSE, handle_api,
+    scm_est_serverkeygen },
 };
 
 static void
