@@ -78,5 +78,6 @@ int scm_ctl_ca_import        (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_ca_set_passphrase (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_mail_test        (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_serve            (ScmCtl *ctl, int argc, char **argv);
+int scm_ctl_enroll           (ScmCtl *ctl, int argc, char **argv);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ static const Command commands[] = {
   { "ca", "set-passphrase", scm_ctl_ca_set_passphrase, N_("Protect the CA keys with a passphrase you type") },
   { "mail", "test", scm_ctl_mail_test, N_("Send a test message with the mail settings") },
   { NULL, "serve", scm_ctl_serve, N_("Run the enrollment endpoint") },
+  { NULL, "enroll", scm_ctl_enroll, N_("Get a certificate from an enrollment link as a PKCS#12 file") },
 };
 
 static void
