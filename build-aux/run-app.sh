@@ -1,0 +1,11 @@
+#!/bin/sh
+# Builds ScmEnroll and runs the admin window on its embedded default:
+# a data directory of its own (created on first run, with its own CA).
+# Arguments are passed to scm-enroll (e.g. --data-dir DIR, --enroll URL).
+set -eu
+cd "$(dirname "$0")/.."
+
+build-aux/install-deps.sh
+[ -f build/build.ninja ] || meson setup build
+meson compile -C build
+exec build/src/scm-enroll "$@"
