@@ -377,6 +377,8 @@ parse_basic (const char  *header,
   if (header == NULL || g_ascii_strncasecmp (header, "Basic ", strlen ("Basic ")) != 0)
     return FALSE;
   decoded = g_base64_decode (header + strlen ("Basic "), &len);
+  if (decoded == NULL || len == 0)
+    return FALSE;
   text = g_strndup ((const char *) decoded, len);
   memset (decoded, 0, len);
   colon = strchr (text, ':');
@@ -541,7 +543,12 @@ authenticate (ScmStore             *store,
       goto out;
     }
   if (caller->person == NULL)
-    reason = g_strdup ("no registered person has this email");
+    {
+      /* The same slow hash as for a person, so that timing does not
+       * tell which emails are registered. */
+      scm_store_verify_person_secret_id (store, caller->email, password);
+      reason = g_strdup ("no registered person has this email");
+    }
   else if (!find_authorized_accounts (store, caller, password, &reason, error))
     {
       ok = FALSE;
