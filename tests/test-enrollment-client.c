@@ -580,6 +580,45 @@ test_email_flow (Fixture       *f,
   assert_pkcs12_for (p12, PASSWORD, "ada@example.org");
 }
 
+static void
+test_lockout (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(ScmEnrollmentClient) client = new_client (f, f->staff);
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  /* Wrong Secret IDs are refused alike until the lockout, which says
+   * when to come back. */
+  for (i = 0; i < 10; i++)
+    {
+      g_autoptr(JsonObject) session = sign_in (client, "ada@example.org",
+                                               "not-the-secret-id-at-all", &error);
+
+      g_assert_null (session);
+      if (g_error_matches (error, SCM_ENROLLMENT_CLIENT_ERROR,
+                           SCM_ENROLLMENT_CLIENT_ERROR_LOCKED_OUT))
+        break;
+      g_assert_error (error, SCM_ENROLLMENT_CLIENT_ERROR,
+                      SCM_ENROLLMENT_CLIENT_ERROR_CREDENTIALS_REFUSED);
+      g_assert_cmpuint (scm_enrollment_client_get_retry_after (client), ==, 0);
+      g_clear_error (&error);
+    }
+  g_assert_error (error, SCM_ENROLLMENT_CLIENT_ERROR, SCM_ENROLLMENT_CLIENT_ERROR_LOCKED_OUT);
+  g_assert_cmpuint (i, >=, 1);
+  g_assert_cmpuint (scm_enrollment_client_get_retry_after (client), >, 0);
+  g_assert_cmpuint (scm_enrollment_client_get_retry_after (client), <=, 15 * 60);
+  g_clear_error (&error);
+
+  /* Even the right Secret ID waits now. */
+  {
+    g_autoptr(JsonObject) session = sign_in (client, "ada@example.org", f->ada_secret, &error);
+
+    g_assert_error (error, SCM_ENROLLMENT_CLIENT_ERROR, SCM_ENROLLMENT_CLIENT_ERROR_LOCKED_OUT);
+    g_assert_null (session);
+  }
+}
+
 /* scm-enrollctl enroll ----------------------------------------------------------------------- */
 
 typedef struct
@@ -807,6 +846,7 @@ main (int   argc,
   ADD ("pin-mismatch", test_pin_mismatch);
   ADD ("secret-id", test_secret_id_flow);
   ADD ("email", test_email_flow);
+  ADD ("lockout", test_lockout);
   ADD ("ctl/secret-id", test_ctl_secret_id);
   ADD ("ctl/email", test_ctl_email);
 
