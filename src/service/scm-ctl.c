@@ -349,14 +349,32 @@ scm_ctl_write_new_file (const char *path,
                         GBytes     *data,
                         GError    **error)
 {
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  g_autoptr (GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr (GFileOutputStream) stream = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  /* Created in one step (O_EXCL, mode 0600), so a file that appears
+   * meanwhile is never replaced. */
+  stream = g_file_create (file, G_FILE_CREATE_PRIVATE, NULL, &local_error);
+  if (stream == NULL)
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
-                   _("%s already exists; choose another file name or remove it first"), path);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
+                     _("%s already exists; choose another file name or remove it first"), path);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  return g_file_set_contents_full (path, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
-                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), g_bytes_get_data (data, NULL),
+                                  g_bytes_get_size (data), NULL, NULL, &local_error)
+      || !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
+    {
+      /* Not a half-written PKCS#12 left behind. */
+      g_file_delete (file, NULL, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int
