@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "scm-enrollment-api.h"
+#include "scm-enrollment-policy.h"
 #include "scm-error.h"
 #include "scm-http-problem.h"
 #include "scm-key.h"
@@ -60,29 +61,6 @@ scm_api_response_free (ScmApiResponse *response)
 }
 
 static ScmApiResponse *
-response_new (guint       status,
-              const char *content_type,
-              GBytes     *body)
-{
-  ScmApiResponse *response = g_new0 (ScmApiResponse, 1);
-
-  response->status = status;
-  response->content_type = g_strdup (content_type);
-  response->body = body;
-  response->headers = g_ptr_array_new_with_free_func (g_free);
-  return response;
-}
-
-static void
-response_add_header (ScmApiResponse *response,
-                     const char     *name,
-                     const char     *value)
-{
-  g_ptr_array_add (response->headers, g_strdup (name));
-  g_ptr_array_add (response->headers, g_strdup (value));
-}
-
-static ScmApiResponse *
 json_response (guint        status,
                JsonBuilder *builder)
 {
@@ -93,19 +71,19 @@ json_response (guint        status,
 
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &len);
-  return response_new (status, SCM_HTTP_JSON_TYPE, g_bytes_new_take (text, len));
+  return scm_api_response_new (status, SCM_HTTP_JSON_TYPE, g_bytes_new_take (text, len));
 }
 
 static ScmApiResponse *
 problem_response (ScmHttpProblem  problem,
                   const char     *detail)
 {
-  ScmApiResponse *response = response_new (scm_http_problem_get_status (problem),
-                                           SCM_HTTP_PROBLEM_JSON_TYPE,
-                                           scm_http_problem_to_json (problem, detail));
+  ScmApiResponse *response = scm_api_response_new (scm_http_problem_get_status (problem),
+                                                   SCM_HTTP_PROBLEM_JSON_TYPE,
+                                                   scm_http_problem_to_json (problem, detail));
 
   if (problem == SCM_HTTP_PROBLEM_SESSION_REQUIRED)
-    response_add_header (response, "WWW-Authenticate", "Bearer realm=\"ScmEnroll\"");
+    scm_api_response_add_header (response, "WWW-Authenticate", "Bearer realm=\"ScmEnroll\"");
   return response;
 }
 
@@ -151,7 +129,7 @@ locked_response (const char *detail,
   g_free (response->content_type);
   response->content_type = g_strdup (SCM_HTTP_PROBLEM_JSON_TYPE);
   seconds = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
-  response_add_header (response, "Retry-After", seconds);
+  scm_api_response_add_header (response, "Retry-After", seconds);
   return response;
 }
 
@@ -233,116 +211,8 @@ get_id (JsonObject      *object,
   return FALSE;
 }
 
-/* The audit log ------------------------------------------------------------------ */
-
-static void audit (ScmStore   *store,
-                   const char *actor,
-                   const char *action,
-                   const char *object,
-                   const char *result,
-                   const char *format,
-                   ...) G_GNUC_PRINTF (6, 7);
-
-/* Appends an event; a failure to do so is logged, and the request goes on
- * (its answer is decided already). */
-static void
-audit (ScmStore   *store,
-       const char *actor,
-       const char *action,
-       const char *object,
-       const char *result,
-       const char *format,
-       ...)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (!scm_store_add_audit_event (store, actor, action, object, result, message, &error))
-    g_warning ("Could not record “%s” in the audit log: %s", message, error->message);
-}
-
-static char *
-address_actor (const ScmApiRequest *request)
-{
-  if (request->client_address == NULL)
-    return g_strdup ("address:unknown");
-  return g_strconcat ("address:", request->client_address, NULL);
-}
-
-/* Attempt counters ------------------------------------------------------------------ */
-
-/* The counters a request is limited by: its address's and, when known, its
- * email's ("email:…", or "mail-email:…" for code requests). */
-static GPtrArray *
-attempt_keys (const ScmApiRequest *request,
-              const char          *prefix,
-              const char          *email)
-{
-  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
-
-  if (request->client_address != NULL)
-    g_ptr_array_add (keys, g_strconcat (prefix, "address:", request->client_address, NULL));
-  if (email != NULL)
-    g_ptr_array_add (keys, g_strconcat (prefix, "email:", email, NULL));
-  return keys;
-}
-
-/* Which of @keys are locked: *@locked_until gets the latest end (0 when
- * none is), *@locked_keys their names. Read-only, and before any hash is
- * computed. FALSE only on a database error. */
-static gboolean
-check_attempts (ScmStore   *store,
-                GPtrArray  *keys,
-                gint64      now,
-                gint64     *locked_until,
-                GString    *locked_keys,
-                GError    **error)
-{
-  *locked_until = 0;
-  for (guint i = 0; i < keys->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      gint64 until = 0;
-
-      if (scm_store_check_attempts (store, g_ptr_array_index (keys, i), now, &until, &local_error))
-        continue;
-      if (!g_error_matches (local_error, SCM_ERROR, SCM_ERROR_LOCKED))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      *locked_until = MAX (*locked_until, until);
-      g_string_append_printf (locked_keys, "%s%s", locked_keys->len > 0 ? ", " : "",
-                              (const char *) g_ptr_array_index (keys, i));
-    }
-  return TRUE;
-}
-
-static gboolean
-record_attempts (ScmStore   *store,
-                 GPtrArray  *keys,
-                 gboolean    success,
-                 gint64      now,
-                 GError    **error)
-{
-  for (guint i = 0; i < keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (keys, i);
-
-      if (success ? !scm_store_record_success (store, key, now, error)
-                  : !scm_store_record_failure (store, key, now, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Checks @keys; when one is locked, audits the refusal and returns the
- * 429 in *@response. FALSE only on a database error. */
+/* Checks @keys; when one is locked, the refusal is audited and the 429
+ * is in *@response. FALSE only on a database error. */
 static gboolean
 refuse_if_locked (ScmStore             *store,
                   const ScmApiRequest  *request,
@@ -353,27 +223,15 @@ refuse_if_locked (ScmStore             *store,
                   ScmApiResponse      **response,
                   GError              **error)
 {
-  g_autofree char *actor = address_actor (request);
-  g_autoptr(GString) locked_keys = g_string_new (NULL);
-  g_autoptr(GDateTime) until = NULL;
-  g_autofree char *when = NULL;
+  g_autofree char *detail = NULL;
   gint64 locked_until = 0;
 
   *response = NULL;
-  if (!check_attempts (store, keys, request->now, &locked_until, locked_keys, error))
+  if (!scm_enrollment_check_lockout (store, request, keys, action, object, what, &locked_until,
+                                     &detail, error))
     return FALSE;
-  if (locked_until == 0)
-    return TRUE;
-
-  until = g_date_time_new_from_unix_local (locked_until);
-  when = g_date_time_format (until, "%H:%M");
-  audit (store, actor, action, object, SCM_AUDIT_FAILURE, "%s refused: %s locked out until %s",
-         what, locked_keys->str, when);
-  {
-    g_autofree char *detail = g_strdup_printf ("Too many attempts; try again after %s.", when);
-
+  if (detail != NULL)
     *response = locked_response (detail, locked_until, request->now);
-  }
   return TRUE;
 }
 
@@ -387,44 +245,15 @@ find_enabled_form (ScmStore         *store,
                    ScmApiResponse  **problem,
                    GError          **error)
 {
-  g_autoptr(ScmForm) form = NULL;
-  g_autoptr(GError) local_error = NULL;
+  ScmForm *form = NULL;
 
-  if (extension != NULL && scm_validate_uri_extension (extension, NULL))
-    form = scm_store_find_form_by_uri_extension (store, extension, &local_error);
-  if (form == NULL && local_error != NULL
-      && !g_error_matches (local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (form == NULL || !scm_form_get_enabled (form))
-    {
-      *problem = problem_response (SCM_HTTP_PROBLEM_NOT_FOUND,
-                                   "No enrollment form has this address; check the link, or ask "
-                                   "your administrator for a new one.");
-      return NULL;
-    }
-  return g_steal_pointer (&form);
-}
-
-/* The person registered with @email in *@out, NULL when there is none.
- * FALSE only on a database error. */
-static gboolean
-find_person (ScmStore    *store,
-             const char  *email,
-             ScmPerson  **out,
-             GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  *out = scm_store_find_person_by_email (store, email, &local_error);
-  if (*out == NULL && !g_error_matches (local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  if (!scm_enrollment_find_enabled_form (store, extension, &form, error))
+    return NULL;
+  if (form == NULL)
+    *problem = problem_response (SCM_HTTP_PROBLEM_NOT_FOUND,
+                                 "No enrollment form has this address; check the link, or ask "
+                                 "your administrator for a new one.");
+  return form;
 }
 
 /* Whether a validated domain delegated to exactly @organization_id /
@@ -477,16 +306,14 @@ account_reaches (ScmStore    *store,
   *out = FALSE;
   if (out_department_id != NULL)
     *out_department_id = 0;
+  if (person != NULL)
+    {
+      *out = scm_enrollment_account_reaches_person (form, account, person);
+      return TRUE;
+    }
   if (scm_account_get_form_id (account) != scm_form_get_id (form)
       || !scm_form_is_delegated_to (form, organization_id))
     return TRUE;
-
-  if (person != NULL)
-    {
-      *out = scm_person_get_organization_id (person) == organization_id
-             && (department_id == 0 || scm_person_get_department_id (person) == department_id);
-      return TRUE;
-    }
 
   if (!is_delegated (store, email, organization_id, department_id, out, error))
     return FALSE;
@@ -593,11 +420,11 @@ send_mail_job (gpointer data,
   g_autofree char *server = scm_mail_settings_describe_server (job->settings);
 
   if (scm_mail_send (job->settings, job->to, job->subject, job->body, NULL, &error))
-    audit (job->store, job->actor, AUDIT_CHALLENGE_MAIL, job->to, SCM_AUDIT_SUCCESS,
-           "The confirmation code was mailed through %s", server);
+    scm_enrollment_audit (job->store, job->actor, AUDIT_CHALLENGE_MAIL, job->to, SCM_AUDIT_SUCCESS,
+                          "The confirmation code was mailed through %s", server);
   else
-    audit (job->store, job->actor, AUDIT_CHALLENGE_MAIL, job->to, SCM_AUDIT_FAILURE,
-           "The confirmation code could not be mailed: %s", error->message);
+    scm_enrollment_audit (job->store, job->actor, AUDIT_CHALLENGE_MAIL, job->to, SCM_AUDIT_FAILURE,
+                          "The confirmation code could not be mailed: %s", error->message);
   mail_job_free (job);
 }
 
@@ -646,7 +473,7 @@ scm_enrollment_api_request_confirmation (ScmAuthority        *authority,
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *email = NULL;
-  g_autofree char *actor = address_actor (request);
+  g_autofree char *actor = scm_enrollment_address_actor (request);
   g_autofree char *public_id = NULL;
   char *code = NULL;
   const char *typed;
@@ -669,7 +496,7 @@ scm_enrollment_api_request_confirmation (ScmAuthority        *authority,
 
   /* Mail bombing: so many codes per email and per address, eligible or
    * not, so the limit says nothing about the email either. */
-  keys = attempt_keys (request, "mail-", email);
+  keys = scm_enrollment_attempt_keys (request, "mail-", email);
   if (!refuse_if_locked (store, request, keys, AUDIT_CHALLENGE_CREATE, email,
                          "Confirmation code request", &problem, error))
     return NULL;
@@ -680,17 +507,17 @@ scm_enrollment_api_request_confirmation (ScmAuthority        *authority,
   settings = scm_mail_settings_load (store, &local_error);
   if (settings == NULL)
     {
-      audit (store, actor, AUDIT_CHALLENGE_CREATE, email, SCM_AUDIT_FAILURE,
-             "No confirmation code sent on form “%s”: %s", scm_form_get_name (form),
-             local_error->message);
+      scm_enrollment_audit (store, actor, AUDIT_CHALLENGE_CREATE, email, SCM_AUDIT_FAILURE,
+                            "No confirmation code sent on form “%s”: %s", scm_form_get_name (form),
+                            local_error->message);
       return problem_response (SCM_HTTP_PROBLEM_UNAVAILABLE,
                                "The enrollment endpoint cannot send email at the moment; tell "
                                "your administrator.");
     }
-  if (!record_attempts (store, keys, FALSE, request->now, error))
+  if (!scm_enrollment_record_attempts (store, keys, FALSE, request->now, error))
     return NULL;
 
-  if (!find_person (store, email, &person, error))
+  if (!scm_enrollment_find_person (store, email, &person, error))
     return NULL;
   accounts = list_reachable_accounts (store, form, email, person, error);
   if (accounts == NULL)
@@ -702,8 +529,9 @@ scm_enrollment_api_request_confirmation (ScmAuthority        *authority,
 
       /* The same answer as for a mailed code, with an id that leads
        * nowhere. */
-      audit (store, actor, AUDIT_CHALLENGE_CREATE, email, SCM_AUDIT_FAILURE,
-             "No confirmation code sent on form “%s”: %s", scm_form_get_name (form), reason);
+      scm_enrollment_audit (store, actor, AUDIT_CHALLENGE_CREATE, email, SCM_AUDIT_FAILURE,
+                            "No confirmation code sent on form “%s”: %s", scm_form_get_name (form),
+                            reason);
       public_id = scm_random_hex (16);
       return accepted_response (public_id);
     }
@@ -824,7 +652,7 @@ authenticate_by_code (ScmStore             *store,
     }
   g_clear_error (&local_error);
 
-  keys = attempt_keys (request, "", email);
+  keys = scm_enrollment_attempt_keys (request, "", email);
   if (!refuse_if_locked (store, request, keys, AUDIT_SESSION_CREATE, email,
                          "Sign-in with an emailed code", response, error))
     return FALSE;
@@ -841,12 +669,12 @@ authenticate_by_code (ScmStore             *store,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (!record_attempts (store, keys, FALSE, request->now, error))
+      if (!scm_enrollment_record_attempts (store, keys, FALSE, request->now, error))
         return FALSE;
       *response = credentials_refused ();
       return TRUE;
     }
-  return record_attempts (store, keys, TRUE, request->now, error);
+  return scm_enrollment_record_attempts (store, keys, TRUE, request->now, error);
 }
 
 /* Secret ID: as authenticate_by_code(). */
@@ -874,7 +702,7 @@ authenticate_by_secret_id (ScmStore             *store,
       return TRUE;
     }
 
-  keys = attempt_keys (request, "", email);
+  keys = scm_enrollment_attempt_keys (request, "", email);
   if (!refuse_if_locked (store, request, keys, AUDIT_SESSION_CREATE, email,
                          "Sign-in with a Secret ID", response, error))
     return FALSE;
@@ -884,16 +712,17 @@ authenticate_by_secret_id (ScmStore             *store,
   if (!scm_store_verify_person_secret_id (store, email, secret_id))
     {
       g_autofree char *reason = describe_secret_id_failure (store, email);
-      g_autofree char *actor = address_actor (request);
+      g_autofree char *actor = scm_enrollment_address_actor (request);
 
-      audit (store, actor, AUDIT_SESSION_CREATE, email, SCM_AUDIT_FAILURE,
-             "Sign-in with a Secret ID on form “%s” refused: %s", scm_form_get_name (form), reason);
-      if (!record_attempts (store, keys, FALSE, request->now, error))
+      scm_enrollment_audit (store, actor, AUDIT_SESSION_CREATE, email, SCM_AUDIT_FAILURE,
+                            "Sign-in with a Secret ID on form “%s” refused: %s",
+                            scm_form_get_name (form), reason);
+      if (!scm_enrollment_record_attempts (store, keys, FALSE, request->now, error))
         return FALSE;
       *response = credentials_refused ();
       return TRUE;
     }
-  if (!record_attempts (store, keys, TRUE, request->now, error))
+  if (!scm_enrollment_record_attempts (store, keys, TRUE, request->now, error))
     return FALSE;
   *out_email = g_steal_pointer (&email);
   return TRUE;
@@ -947,7 +776,7 @@ scm_enrollment_api_open_session (ScmAuthority        *authority,
   if (response != NULL)
     return response;
 
-  if (!find_person (store, email, &person, error))
+  if (!scm_enrollment_find_person (store, email, &person, error))
     return NULL;
   accounts = list_reachable_accounts (store, form, email, person, error);
   if (accounts == NULL)
@@ -957,8 +786,8 @@ scm_enrollment_api_open_session (ScmAuthority        *authority,
       g_autofree char *reason = describe_unreachable (form, email, person);
       g_autofree char *actor = g_strconcat ("email:", email, NULL);
 
-      audit (store, actor, AUDIT_SESSION_CREATE, email, SCM_AUDIT_FAILURE,
-             "Sign-in on form “%s” refused: %s", scm_form_get_name (form), reason);
+      scm_enrollment_audit (store, actor, AUDIT_SESSION_CREATE, email, SCM_AUDIT_FAILURE,
+                            "Sign-in on form “%s” refused: %s", scm_form_get_name (form), reason);
       return problem_response (SCM_HTTP_PROBLEM_NOT_ELIGIBLE,
                                "You signed in, but no account of this form is open to you; ask "
                                "your administrator.");
@@ -1044,7 +873,7 @@ open_session_context (ScmStore             *store,
     }
 
   /* A person made on the fly since the session opened counts too. */
-  if (!find_person (store, context->session->email, &context->person, error))
+  if (!scm_enrollment_find_person (store, context->session->email, &context->person, error))
     return FALSE;
   if (context->session->person_id != 0
       && (context->person == NULL
@@ -1053,9 +882,10 @@ open_session_context (ScmStore             *store,
       /* Deleted, or replaced by someone else with the email, meanwhile. */
       g_autofree char *actor = g_strconcat ("email:", context->session->email, NULL);
 
-      audit (store, actor, AUDIT_SESSION_AUTHORIZE, context->session->email, SCM_AUDIT_FAILURE,
-             "Session %" G_GINT64_FORMAT " refused: its person was deleted since it opened",
-             context->session->id);
+      scm_enrollment_audit (store, actor, AUDIT_SESSION_AUTHORIZE, context->session->email,
+                            SCM_AUDIT_FAILURE,
+                            "Session %" G_GINT64_FORMAT " refused: its person was deleted since "
+                            "it opened", context->session->id);
       *response = problem_response (SCM_HTTP_PROBLEM_SESSION_REQUIRED,
                                     "This enrollment session is no longer valid; sign in again.");
       return TRUE;
@@ -1216,7 +1046,7 @@ scm_enrollment_api_authorize_account (ScmAuthority        *authority,
 
   if (authorization != SCM_AUTHORIZATION_NONE)
     {
-      keys = attempt_keys (request, "", email);
+      keys = scm_enrollment_attempt_keys (request, "", email);
       if (!refuse_if_locked (store, request, keys, AUDIT_SESSION_AUTHORIZE, email,
                              "Account authorization", &response, error))
         return NULL;
@@ -1236,15 +1066,16 @@ scm_enrollment_api_authorize_account (ScmAuthority        *authority,
       if (reason != NULL)
         {
           actor = g_strconcat ("email:", email, NULL);
-          audit (store, actor, AUDIT_SESSION_AUTHORIZE, email, SCM_AUDIT_FAILURE,
-                 "Session %" G_GINT64_FORMAT " refused the authorization of account “%s” on "
-                 "form “%s”: %s", context.session->id, scm_account_get_name (account),
-                 scm_form_get_name (context.form), reason);
-          if (!record_attempts (store, keys, FALSE, request->now, error))
+          scm_enrollment_audit (store, actor, AUDIT_SESSION_AUTHORIZE, email, SCM_AUDIT_FAILURE,
+                                "Session %" G_GINT64_FORMAT " refused the authorization of "
+                                "account “%s” on form “%s”: %s", context.session->id,
+                                scm_account_get_name (account), scm_form_get_name (context.form),
+                                reason);
+          if (!scm_enrollment_record_attempts (store, keys, FALSE, request->now, error))
             return NULL;
           return credentials_refused ();
         }
-      if (!record_attempts (store, keys, TRUE, request->now, error))
+      if (!scm_enrollment_record_attempts (store, keys, TRUE, request->now, error))
         return NULL;
     }
 
@@ -1393,11 +1224,12 @@ refuse_request (ScmStore       *store,
 {
   g_autofree char *actor = g_strconcat ("email:", context->session->email, NULL);
 
-  audit (store, actor, AUDIT_CERTIFICATE_REQUEST, context->session->email, SCM_AUDIT_FAILURE,
-         "Certificate request of session %" G_GINT64_FORMAT " on account “%s” of form “%s” "
-         "refused: %s", context->session->id,
-         account != NULL ? scm_account_get_name (account) : "?",
-         scm_form_get_name (context->form), detail);
+  scm_enrollment_audit (store, actor, AUDIT_CERTIFICATE_REQUEST, context->session->email,
+                        SCM_AUDIT_FAILURE,
+                        "Certificate request of session %" G_GINT64_FORMAT " on account “%s” "
+                        "of form “%s” refused: %s", context->session->id,
+                        account != NULL ? scm_account_get_name (account) : "?",
+                        scm_form_get_name (context->form), detail);
   return problem_response (problem, detail);
 }
 

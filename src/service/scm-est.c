@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "scm-authority.h"
+#include "scm-enrollment-policy.h"
 #include "scm-error.h"
 #include "scm-est.h"
 #include "scm-key.h"
@@ -30,29 +31,6 @@
 
 /* Responses ----------------------------------------------------------------------- */
 
-static ScmApiResponse *
-response_new (guint       status,
-              const char *content_type,
-              GBytes     *body)
-{
-  ScmApiResponse *response = g_new0 (ScmApiResponse, 1);
-
-  response->status = status;
-  response->content_type = g_strdup (content_type);
-  response->body = body;
-  response->headers = g_ptr_array_new_with_free_func (g_free);
-  return response;
-}
-
-static void
-response_add_header (ScmApiResponse *response,
-                     const char     *name,
-                     const char     *value)
-{
-  g_ptr_array_add (response->headers, g_strdup (name));
-  g_ptr_array_add (response->headers, g_strdup (value));
-}
-
 /* RFC 7030 leaves error bodies free; plain text reads well in a terminal. */
 static ScmApiResponse *
 text_response (guint       status,
@@ -62,7 +40,7 @@ text_response (guint       status,
                                                            : g_strconcat (detail, "\n", NULL);
   gsize len = strlen (text);
 
-  return response_new (status, TEXT_TYPE, g_bytes_new_take (g_steal_pointer (&text), len));
+  return scm_api_response_new (status, TEXT_TYPE, g_bytes_new_take (g_steal_pointer (&text), len));
 }
 
 static ScmApiResponse *
@@ -70,7 +48,7 @@ credentials_refused (void)
 {
   ScmApiResponse *response = text_response (SOUP_STATUS_UNAUTHORIZED, CREDENTIALS_DETAIL);
 
-  response_add_header (response, "WWW-Authenticate", "Basic realm=\"" SCM_EST_REALM "\"");
+  scm_api_response_add_header (response, "WWW-Authenticate", "Basic realm=\"" SCM_EST_REALM "\"");
   return response;
 }
 
@@ -172,9 +150,9 @@ static ScmApiResponse *
 certs_only_response (GPtrArray *certificates)
 {
   g_autoptr(GBytes) der = scm_est_certs_only (certificates);
-  ScmApiResponse *response = response_new (SOUP_STATUS_OK, PKCS7_TYPE, encode_base64 (der));
+  ScmApiResponse *response = scm_api_response_new (SOUP_STATUS_OK, PKCS7_TYPE, encode_base64 (der));
 
-  response_add_header (response, "Content-Transfer-Encoding", "base64");
+  scm_api_response_add_header (response, "Content-Transfer-Encoding", "base64");
   return response;
 }
 
@@ -188,35 +166,25 @@ find_est_form (ScmStore         *store,
                ScmApiResponse  **response,
                GError          **error)
 {
-  g_autoptr(ScmForm) form = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *extension = NULL;
+  ScmForm *form = NULL;
 
   if (segment != NULL)
     extension = g_strdup (segment);
   else
     extension = scm_store_get_setting (store, "est.default-form");
 
-  if (extension != NULL && scm_validate_uri_extension (extension, NULL))
-    form = scm_store_find_form_by_uri_extension (store, extension, &local_error);
-  if (form == NULL && local_error != NULL
-      && !g_error_matches (local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (form == NULL || !scm_form_get_enabled (form))
-    {
-      *response = text_response (SOUP_STATUS_NOT_FOUND,
-                                 segment != NULL
-                                 ? "No enrollment form has this EST label; check the URL, or "
-                                   "ask your administrator."
-                                 : "This endpoint has no default EST form; add the form's "
-                                   "label to the URL (/.well-known/est/LABEL/…), or ask your "
-                                   "administrator to set est.default-form.");
-      return NULL;
-    }
-  return g_steal_pointer (&form);
+  if (!scm_enrollment_find_enabled_form (store, extension, &form, error))
+    return NULL;
+  if (form == NULL)
+    *response = text_response (SOUP_STATUS_NOT_FOUND,
+                               segment != NULL
+                               ? "No enrollment form has this EST label; check the URL, or "
+                                 "ask your administrator."
+                               : "This endpoint has no default EST form; add the form's "
+                                 "label to the URL (/.well-known/est/LABEL/…), or ask your "
+                                 "administrator to set est.default-form.");
+  return form;
 }
 
 ScmApiResponse *
@@ -239,75 +207,7 @@ scm_est_cacerts (ScmAuthority        *authority,
   return certs_only_response (chain);
 }
 
-/* Audit and attempt counters ---------------------------------------------------------------- */
-
-static void audit (ScmStore   *store,
-                   const char *actor,
-                   const char *action,
-                   const char *object,
-                   const char *result,
-                   const char *format,
-                   ...) G_GNUC_PRINTF (6, 7);
-
-static void
-audit (ScmStore   *store,
-       const char *actor,
-       const char *action,
-       const char *object,
-       const char *result,
-       const char *format,
-       ...)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (!scm_store_add_audit_event (store, actor, action, object, result, message, &error))
-    g_warning ("Could not record “%s” in the audit log: %s", message, error->message);
-}
-
-static char *
-address_actor (const ScmApiRequest *request)
-{
-  return g_strconcat ("address:", request->client_address != NULL ? request->client_address
-                                                                  : "unknown", NULL);
-}
-
-/* The JSON flow's counters, so that neither route gives more tries. */
-static GPtrArray *
-attempt_keys (const ScmApiRequest *request,
-              const char          *email)
-{
-  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
-
-  if (request->client_address != NULL)
-    g_ptr_array_add (keys, g_strconcat ("address:", request->client_address, NULL));
-  if (email != NULL)
-    g_ptr_array_add (keys, g_strconcat ("email:", email, NULL));
-  return keys;
-}
-
-static gboolean
-record_attempts (ScmStore   *store,
-                 GPtrArray  *keys,
-                 gboolean    success,
-                 gint64      now,
-                 GError    **error)
-{
-  for (guint i = 0; i < keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (keys, i);
-
-      if (success ? !scm_store_record_success (store, key, now, error)
-                  : !scm_store_record_failure (store, key, now, error))
-        return FALSE;
-    }
-  return TRUE;
-}
+/* Attempt counters ---------------------------------------------------------------------- */
 
 /* A 429 in *@response when one of @keys is locked, audited. FALSE only
  * on a database error. */
@@ -319,43 +219,21 @@ refuse_if_locked (ScmStore             *store,
                   ScmApiResponse      **response,
                   GError              **error)
 {
-  g_autoptr(GString) locked_keys = g_string_new (NULL);
+  g_autofree char *detail = NULL;
+  g_autofree char *seconds = NULL;
   gint64 locked_until = 0;
 
-  for (guint i = 0; i < keys->len; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      gint64 until = 0;
-
-      if (scm_store_check_attempts (store, g_ptr_array_index (keys, i), request->now, &until,
-                                    &local_error))
-        continue;
-      if (!g_error_matches (local_error, SCM_ERROR, SCM_ERROR_LOCKED))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      locked_until = MAX (locked_until, until);
-      g_string_append_printf (locked_keys, "%s%s", locked_keys->len > 0 ? ", " : "",
-                              (const char *) g_ptr_array_index (keys, i));
-    }
-  if (locked_until == 0)
+  /* The JSON flow's counters, so that neither route gives more tries. */
+  if (!scm_enrollment_check_lockout (store, request, keys, AUDIT_EST_AUTHENTICATE, email,
+                                     "EST sign-in", &locked_until, &detail, error))
+    return FALSE;
+  if (detail == NULL)
     return TRUE;
 
-  {
-    g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (locked_until);
-    g_autofree char *when = g_date_time_format (until, "%H:%M");
-    g_autofree char *actor = address_actor (request);
-    g_autofree char *detail = g_strdup_printf ("Too many attempts; try again after %s.", when);
-    g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                MAX (locked_until - request->now, 1));
-
-    audit (store, actor, AUDIT_EST_AUTHENTICATE, email, SCM_AUDIT_FAILURE,
-           "EST sign-in refused: %s locked out until %s", locked_keys->str, when);
-    /* 429 Too Many Requests, which libsoup 3.2 has no name for. */
-    *response = text_response (429, detail);
-    response_add_header (*response, "Retry-After", seconds);
-  }
+  seconds = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (locked_until - request->now, 1));
+  /* 429 Too Many Requests, which libsoup 3.2 has no name for. */
+  *response = text_response (429, detail);
+  scm_api_response_add_header (*response, "Retry-After", seconds);
   return TRUE;
 }
 
@@ -390,23 +268,6 @@ parse_basic (const char  *header,
     }
   scm_secret_free (g_steal_pointer (&text));
   return ok;
-}
-
-/* Whether @account of @form is open to the registered @person, as in the
- * JSON flow: the person's organization, and department when the account
- * has one. */
-static gboolean
-account_reaches (ScmForm    *form,
-                 ScmAccount *account,
-                 ScmPerson  *person)
-{
-  gint64 organization_id = scm_account_get_organization_id (account);
-  gint64 department_id = scm_account_get_department_id (account);
-
-  return scm_account_get_form_id (account) == scm_form_get_id (form)
-         && scm_form_is_delegated_to (form, organization_id)
-         && scm_person_get_organization_id (person) == organization_id
-         && (department_id == 0 || scm_person_get_department_id (person) == department_id);
 }
 
 /* Who asks, once the credentials are checked. */
@@ -457,7 +318,7 @@ find_authorized_accounts (ScmStore    *store,
       ScmAuthorization authorization = scm_account_get_authorization (account);
       gboolean opens;
 
-      if (!account_reaches (caller->form, account, caller->person))
+      if (!scm_enrollment_account_reaches_person (caller->form, account, caller->person))
         continue;
       any_reachable = TRUE;
       if (secret_ok)
@@ -501,9 +362,8 @@ authenticate (ScmStore             *store,
 {
   g_autofree char *user = NULL;
   g_autofree char *reason = NULL;
-  g_autofree char *actor = address_actor (request);
+  g_autofree char *actor = scm_enrollment_address_actor (request);
   g_autoptr(GPtrArray) keys = NULL;
-  g_autoptr(GError) local_error = NULL;
   char *password = NULL;
   gboolean ok = TRUE;
 
@@ -517,16 +377,17 @@ authenticate (ScmStore             *store,
 
   if (!scm_validate_email (user, &caller->email, NULL))
     {
-      audit (store, actor, AUDIT_EST_AUTHENTICATE, NULL, SCM_AUDIT_FAILURE,
-             "EST sign-in on form “%s” refused: the user name is not an email address",
-             scm_form_get_name (caller->form));
-      keys = attempt_keys (request, NULL);
-      ok = record_attempts (store, keys, FALSE, request->now, error);
+      scm_enrollment_audit (store, actor, AUDIT_EST_AUTHENTICATE, NULL, SCM_AUDIT_FAILURE,
+                            "EST sign-in on form “%s” refused: the user name is not an email "
+                            "address",
+                            scm_form_get_name (caller->form));
+      keys = scm_enrollment_attempt_keys (request, "", NULL);
+      ok = scm_enrollment_record_attempts (store, keys, FALSE, request->now, error);
       *response = credentials_refused ();
       goto out;
     }
 
-  keys = attempt_keys (request, caller->email);
+  keys = scm_enrollment_attempt_keys (request, "", caller->email);
   if (!refuse_if_locked (store, request, keys, caller->email, response, error))
     {
       ok = FALSE;
@@ -535,10 +396,8 @@ authenticate (ScmStore             *store,
   if (*response != NULL)
     goto out;
 
-  caller->person = scm_store_find_person_by_email (store, caller->email, &local_error);
-  if (caller->person == NULL && !g_error_matches (local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND))
+  if (!scm_enrollment_find_person (store, caller->email, &caller->person, error))
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
       ok = FALSE;
       goto out;
     }
@@ -557,13 +416,14 @@ authenticate (ScmStore             *store,
 
   if (reason != NULL)
     {
-      audit (store, actor, AUDIT_EST_AUTHENTICATE, caller->email, SCM_AUDIT_FAILURE,
-             "EST sign-in on form “%s” refused: %s", scm_form_get_name (caller->form), reason);
-      ok = record_attempts (store, keys, FALSE, request->now, error);
+      scm_enrollment_audit (store, actor, AUDIT_EST_AUTHENTICATE, caller->email, SCM_AUDIT_FAILURE,
+                            "EST sign-in on form “%s” refused: %s",
+                            scm_form_get_name (caller->form), reason);
+      ok = scm_enrollment_record_attempts (store, keys, FALSE, request->now, error);
       *response = credentials_refused ();
       goto out;
     }
-  ok = record_attempts (store, keys, TRUE, request->now, error);
+  ok = scm_enrollment_record_attempts (store, keys, TRUE, request->now, error);
 
 out:
   scm_secret_free (password);
@@ -580,9 +440,9 @@ refuse_request (ScmStore   *store,
 {
   g_autofree char *actor = g_strconcat ("email:", caller->email, NULL);
 
-  audit (store, actor, AUDIT_EST_REQUEST, caller->email, SCM_AUDIT_FAILURE,
-         "EST certificate request on form “%s” refused: %s",
-         scm_form_get_name (caller->form), detail);
+  scm_enrollment_audit (store, actor, AUDIT_EST_REQUEST, caller->email, SCM_AUDIT_FAILURE,
+                        "EST certificate request on form “%s” refused: %s",
+                        scm_form_get_name (caller->form), detail);
   return text_response (status, detail);
 }
 
@@ -738,8 +598,8 @@ serverkeygen_response (GBytes *key_der,
   g_string_append_len (body, g_bytes_get_data (pkcs7_text, NULL), g_bytes_get_size (pkcs7_text));
   g_string_append (body, "\r\n--" BOUNDARY "--\r\n");
 
-  response = response_new (SOUP_STATUS_OK, "multipart/mixed; boundary=" BOUNDARY,
-                           g_string_free_to_bytes (body));
+  response = scm_api_response_new (SOUP_STATUS_OK, "multipart/mixed; boundary=" BOUNDARY,
+                                   g_string_free_to_bytes (body));
   return response;
 }
 
