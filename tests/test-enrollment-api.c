@@ -15,6 +15,7 @@
 #include "scm-pkcs12.h"
 #include "scm-secret.h"
 #include "scm-smtp-sink.h"
+#include "scm-test-server.h"
 #include "scm-test-tools.h"
 #include "scm-x509.h"
 
@@ -79,35 +80,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
 /* Set-up -------------------------------------------------------------------------- */
 
-static SoupSession *
-new_session (const char *root_path,
-             const char *local_address)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (root_path, &error);
-  g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-
-  g_assert_no_error (error);
-  if (local_address == NULL)
-    return soup_session_new_with_options ("tls-database", database, "timeout", 120, NULL);
-  inet = g_inet_address_new_from_string (local_address);
-  local = g_inet_socket_address_new (inet, 0);
-  return soup_session_new_with_options ("tls-database", database, "timeout", 120,
-                                        "local-address", local, NULL);
-}
-
-static void
-set_setting (Fixture    *f,
-             const char *key,
-             const char *value)
-{
-  g_autoptr(GError) error = NULL;
-
-  scm_store_set_setting (f->store, key, value, &error);
-  g_assert_no_error (error);
-}
-
 static ScmForm *
 add_form (Fixture           *f,
           const char        *name,
@@ -132,18 +104,8 @@ add_account (Fixture          *f,
              ScmCsrMethod      methods,
              gint64            profile_id)
 {
-  g_autoptr(ScmAccount) account = scm_account_new ();
-  g_autoptr(GError) error = NULL;
-
-  scm_account_set_form_id (account, scm_form_get_id (form));
-  scm_account_set_name (account, name);
-  scm_account_set_organization_id (account, scm_organization_get_id (f->acme));
-  scm_account_set_authorization (account, authorization);
-  scm_account_set_csr_methods (account, methods);
-  scm_account_add_profile_id (account, profile_id);
-  scm_store_create_account (f->store, account, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&account);
+  return scm_test_add_account (f->store, form, name, scm_organization_get_id (f->acme),
+                               authorization, methods, profile_id);
 }
 
 static void
@@ -152,19 +114,8 @@ add_domain (Fixture    *f,
             gint64      department_id,
             gboolean    validated)
 {
-  g_autoptr(ScmDomain) domain = scm_domain_new ();
-  g_autoptr(GError) error = NULL;
-
-  scm_domain_set_name (domain, name);
-  scm_domain_set_organization_id (domain, scm_organization_get_id (f->acme));
-  scm_domain_set_department_id (domain, department_id);
-  scm_store_create_domain (f->store, domain, &error);
-  g_assert_no_error (error);
-  if (validated)
-    {
-      scm_store_set_domain_validated (f->store, domain, TRUE, &error);
-      g_assert_no_error (error);
-    }
+  scm_test_add_domain (f->store, name, scm_organization_get_id (f->acme), department_id,
+                       validated);
 }
 
 static char *
@@ -174,20 +125,8 @@ add_person (Fixture    *f,
             const char *last,
             gint64      department_id)
 {
-  g_autoptr(ScmPerson) person = scm_person_new ();
-  g_autoptr(GError) error = NULL;
-  char *secret = NULL;
-
-  scm_person_set_organization_id (person, scm_organization_get_id (f->acme));
-  scm_person_set_department_id (person, department_id);
-  scm_person_set_first_name (person, first);
-  scm_person_set_last_name (person, last);
-  scm_person_set_email (person, email);
-  scm_store_create_person (f->store, person, &error);
-  g_assert_no_error (error);
-  scm_store_generate_person_secret_id (f->store, person, &secret, &error);
-  g_assert_no_error (error);
-  return secret;
+  return scm_test_add_person (f->store, email, first, last, scm_organization_get_id (f->acme),
+                              department_id);
 }
 
 static void
@@ -195,30 +134,16 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) root_pem = NULL;
-  g_autoptr(ScmProfile) client_auth = NULL;
-  g_autofree char *port = NULL;
 
   f->dir = scm_test_make_tmp_dir ("test-enrollment-api-XXXXXX");
   f->data_dir = g_build_filename (f->dir, "data", NULL);
-  f->store = scm_store_open (f->data_dir, &error);
-  g_assert_no_error (error);
-  f->authority = scm_authority_open (f->store, NULL, &error);
-  g_assert_no_error (error);
-  root_pem = scm_x509_der_to_pem (scm_ca_get_root_certificate (scm_authority_get_ca (f->authority)));
-  f->root_path = scm_test_write_file (f->dir, "root.pem", root_pem);
+  f->authority = scm_test_open_authority (f->data_dir, &f->store);
+  f->root_path = scm_test_write_root_pem (f->authority, f->dir);
 
   f->sink = scm_smtp_sink_new ();
-  port = g_strdup_printf ("%u", scm_smtp_sink_get_port (f->sink));
-  set_setting (f, "smtp.host", "127.0.0.1");
-  set_setting (f, "smtp.port", port);
-  set_setting (f, "smtp.security", "none");
-  set_setting (f, "smtp.from", SENDER);
+  scm_test_use_smtp_sink (f->store, f->sink, SENDER);
 
-  f->acme = scm_organization_new ();
-  scm_organization_set_name (f->acme, "Acme");
-  scm_store_create_organization (f->store, f->acme, &error);
-  g_assert_no_error (error);
+  f->acme = scm_test_add_organization (f->store, "Acme");
   f->research = scm_department_new ();
   scm_department_set_organization_id (f->research, scm_organization_get_id (f->acme));
   scm_department_set_name (f->research, "Research");
@@ -228,9 +153,7 @@ fixture_set_up (Fixture       *f,
   add_domain (f, "research.example.net", scm_department_get_id (f->research), TRUE);
   add_domain (f, "pending.example.com", 0, FALSE);
 
-  client_auth = scm_store_find_profile_by_name (f->store, "Client Authentication", &error);
-  g_assert_no_error (error);
-  f->client_auth_id = scm_profile_get_id (client_auth);
+  f->client_auth_id = scm_test_client_auth_profile_id (f->store);
 
   f->staff = add_form (f, "Staff", SCM_AUTHENTICATION_SECRET_ID);
   f->visitors = add_form (f, "Visitors", SCM_AUTHENTICATION_EMAIL_CONFIRMATION);
@@ -253,12 +176,8 @@ fixture_set_up (Fixture       *f,
   f->bob_secret = add_person (f, "bob@research.example.net", "Bob", "Builder",
                               scm_department_get_id (f->research));
 
-  f->server = scm_enrollment_server_new (f->authority);
-  scm_enrollment_server_set_listen_address (f->server, "127.0.0.1");
-  scm_enrollment_server_set_port (f->server, 0);
-  scm_enrollment_server_start (f->server, &error);
-  g_assert_no_error (error);
-  f->session = new_session (f->root_path, NULL);
+  f->server = scm_test_server_new (f->authority, TRUE);
+  f->session = scm_test_session_new (f->root_path, NULL);
 }
 
 static void
@@ -267,9 +186,8 @@ fixture_tear_down (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  scm_enrollment_server_stop (f->server);
   g_clear_object (&f->session);
-  g_assert_finalize_object (f->server);
+  scm_test_server_stop (f->server);
 
   /* Whatever a test did, the audit chain holds. */
   g_assert_true (scm_store_verify (f->store, &error));
@@ -910,8 +828,8 @@ static void
 test_secret_id_lockout (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(SoupSession) second = new_session (f->root_path, "127.0.0.2");
-  g_autoptr(SoupSession) third = new_session (f->root_path, "127.0.0.3");
+  g_autoptr(SoupSession) second = scm_test_session_new (f->root_path, "127.0.0.2");
+  g_autoptr(SoupSession) third = scm_test_session_new (f->root_path, "127.0.0.3");
   g_autoptr(Reply) locked = NULL;
   g_autoptr(Reply) elsewhere = NULL;
   g_autoptr(Reply) bob_here = NULL;
@@ -1150,7 +1068,7 @@ test_email_confirmation_refused_codes (Fixture       *f,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   /* Enough tries for this test not to lock the address. */
-  set_setting (f, "limits.max-attempts", "50");
+  scm_test_set_setting (f->store, "limits.max-attempts", "50");
 
   /* A resend replaces the first code. */
   first_id = request_code (f, "ada@example.org");
@@ -1218,7 +1136,7 @@ test_email_confirmation_mail_limit (Fixture       *f,
                                     gconstpointer  data)
 {
   g_autofree char *path = form_path (f->visitors, "email-confirmations");
-  g_autoptr(SoupSession) second = new_session (f->root_path, "127.0.0.2");
+  g_autoptr(SoupSession) second = scm_test_session_new (f->root_path, "127.0.0.2");
   g_autoptr(Reply) limited = NULL;
   g_autoptr(Reply) other_address = NULL;
   g_autoptr(Reply) stranger = NULL;
@@ -1255,7 +1173,7 @@ test_email_confirmation_no_mail (Fixture       *f,
   g_autofree char *path = form_path (f->visitors, "email-confirmations");
   g_autoptr(Reply) reply = NULL;
 
-  set_setting (f, "smtp.host", NULL);
+  scm_test_set_setting (f->store, "smtp.host", NULL);
   reply = post (f, path, NULL, "{\"email\": \"ada@example.org\"}");
   assert_problem (reply, SCM_HTTP_PROBLEM_UNAVAILABLE);
   g_assert_cmpuint (count_audit (f, "challenge.create", "failure", "Mail is not set up"), ==, 1);

@@ -17,6 +17,7 @@
 #include "scm-pkcs12.h"
 #include "scm-secret.h"
 #include "scm-smtp-sink.h"
+#include "scm-test-server.h"
 #include "scm-test-tools.h"
 #include "scm-x509.h"
 
@@ -53,17 +54,6 @@ typedef struct
 
 /* Set-up ----------------------------------------------------------------------------------- */
 
-static void
-set_setting (Fixture    *f,
-             const char *key,
-             const char *value)
-{
-  g_autoptr(GError) error = NULL;
-
-  scm_store_set_setting (f->store, key, value, &error);
-  g_assert_no_error (error);
-}
-
 static ScmForm *
 add_form (Fixture           *f,
           const char        *name,
@@ -87,18 +77,8 @@ add_account (Fixture          *f,
              ScmAuthorization  authorization,
              ScmCsrMethod      methods)
 {
-  g_autoptr(ScmAccount) account = scm_account_new ();
-  g_autoptr(GError) error = NULL;
-
-  scm_account_set_form_id (account, scm_form_get_id (form));
-  scm_account_set_name (account, name);
-  scm_account_set_organization_id (account, scm_organization_get_id (f->acme));
-  scm_account_set_authorization (account, authorization);
-  scm_account_set_csr_methods (account, methods);
-  scm_account_add_profile_id (account, f->client_auth_id);
-  scm_store_create_account (f->store, account, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&account);
+  return scm_test_add_account (f->store, form, name, scm_organization_get_id (f->acme),
+                               authorization, methods, f->client_auth_id);
 }
 
 static void
@@ -106,40 +86,18 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScmProfile) client_auth = NULL;
-  g_autoptr(ScmDomain) domain = scm_domain_new ();
-  g_autoptr(ScmPerson) ada = scm_person_new ();
-  g_autofree char *port = NULL;
 
   f->dir = scm_test_make_tmp_dir ("test-enrollment-client-XXXXXX");
   f->data_dir = g_build_filename (f->dir, "data", NULL);
-  f->store = scm_store_open (f->data_dir, &error);
-  g_assert_no_error (error);
-  f->authority = scm_authority_open (f->store, NULL, &error);
-  g_assert_no_error (error);
+  f->authority = scm_test_open_authority (f->data_dir, &f->store);
   f->pin = g_strdup (scm_ca_get_root_fingerprint (scm_authority_get_ca (f->authority)));
 
   f->sink = scm_smtp_sink_new ();
-  port = g_strdup_printf ("%u", scm_smtp_sink_get_port (f->sink));
-  set_setting (f, "smtp.host", "127.0.0.1");
-  set_setting (f, "smtp.port", port);
-  set_setting (f, "smtp.security", "none");
-  set_setting (f, "smtp.from", SENDER);
+  scm_test_use_smtp_sink (f->store, f->sink, SENDER);
 
-  f->acme = scm_organization_new ();
-  scm_organization_set_name (f->acme, "Acme");
-  scm_store_create_organization (f->store, f->acme, &error);
-  g_assert_no_error (error);
-  scm_domain_set_name (domain, "example.org");
-  scm_domain_set_organization_id (domain, scm_organization_get_id (f->acme));
-  scm_store_create_domain (f->store, domain, &error);
-  g_assert_no_error (error);
-  scm_store_set_domain_validated (f->store, domain, TRUE, &error);
-  g_assert_no_error (error);
-
-  client_auth = scm_store_find_profile_by_name (f->store, "Client Authentication", &error);
-  g_assert_no_error (error);
-  f->client_auth_id = scm_profile_get_id (client_auth);
+  f->acme = scm_test_add_organization (f->store, "Acme");
+  scm_test_add_domain (f->store, "example.org", scm_organization_get_id (f->acme), 0, TRUE);
+  f->client_auth_id = scm_test_client_auth_profile_id (f->store);
 
   f->staff = add_form (f, "Staff", SCM_AUTHENTICATION_SECRET_ID);
   f->visitors = add_form (f, "Visitors", SCM_AUTHENTICATION_EMAIL_CONFIRMATION);
@@ -152,20 +110,10 @@ fixture_set_up (Fixture       *f,
   f->visitor = add_account (f, f->visitors, "Visitor", SCM_AUTHORIZATION_NONE,
                             SCM_CSR_METHOD_SERVER);
 
-  scm_person_set_organization_id (ada, scm_organization_get_id (f->acme));
-  scm_person_set_first_name (ada, "Ada");
-  scm_person_set_last_name (ada, "Lovelace");
-  scm_person_set_email (ada, "ada@example.org");
-  scm_store_create_person (f->store, ada, &error);
-  g_assert_no_error (error);
-  scm_store_generate_person_secret_id (f->store, ada, &f->ada_secret, &error);
-  g_assert_no_error (error);
+  f->ada_secret = scm_test_add_person (f->store, "ada@example.org", "Ada", "Lovelace",
+                                       scm_organization_get_id (f->acme), 0);
 
-  f->server = scm_enrollment_server_new (f->authority);
-  scm_enrollment_server_set_listen_address (f->server, "127.0.0.1");
-  scm_enrollment_server_set_port (f->server, 0);
-  scm_enrollment_server_start (f->server, &error);
-  g_assert_no_error (error);
+  f->server = scm_test_server_new (f->authority, TRUE);
 }
 
 static void
@@ -174,8 +122,7 @@ fixture_tear_down (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  scm_enrollment_server_stop (f->server);
-  g_assert_finalize_object (f->server);
+  scm_test_server_stop (f->server);
   g_assert_true (scm_store_verify (f->store, &error));
   g_assert_no_error (error);
 

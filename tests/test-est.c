@@ -9,6 +9,7 @@
 #include "scm-error.h"
 #include "scm-est.h"
 #include "scm-secret.h"
+#include "scm-test-server.h"
 #include "scm-test-tools.h"
 #include "scm-x509.h"
 
@@ -44,21 +45,9 @@ add_account (Fixture          *f,
              ScmAuthorization  authorization,
              ScmCsrMethod      methods)
 {
-  g_autoptr(ScmAccount) account = scm_account_new ();
-  g_autoptr(ScmProfile) profile = NULL;
-  g_autoptr(GError) error = NULL;
-
-  profile = scm_store_find_profile_by_name (f->store, "Client Authentication", &error);
-  g_assert_no_error (error);
-  scm_account_set_form_id (account, scm_form_get_id (form));
-  scm_account_set_name (account, name);
-  scm_account_set_organization_id (account, scm_organization_get_id (f->acme));
-  scm_account_set_authorization (account, authorization);
-  scm_account_set_csr_methods (account, methods);
-  scm_account_add_profile_id (account, scm_profile_get_id (profile));
-  scm_store_create_account (f->store, account, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&account);
+  return scm_test_add_account (f->store, form, name, scm_organization_get_id (f->acme),
+                               authorization, methods,
+                               scm_test_client_auth_profile_id (f->store));
 }
 
 static ScmForm *
@@ -83,32 +72,17 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) root_pem = NULL;
-  g_autoptr(ScmDomain) domain = scm_domain_new ();
-  g_autoptr(ScmPerson) ada = scm_person_new ();
   g_autofree char *data_dir = NULL;
 
   f->dir = scm_test_make_tmp_dir ("test-est-XXXXXX");
   data_dir = g_build_filename (f->dir, "data", NULL);
-  f->store = scm_store_open (data_dir, &error);
-  g_assert_no_error (error);
-  f->authority = scm_authority_open (f->store, NULL, &error);
-  g_assert_no_error (error);
-  root_pem = scm_x509_der_to_pem (scm_ca_get_root_certificate (scm_authority_get_ca (f->authority)));
-  f->root_path = scm_test_write_file (f->dir, "root.pem", root_pem);
+  f->authority = scm_test_open_authority (data_dir, &f->store);
+  f->root_path = scm_test_write_root_pem (f->authority, f->dir);
   f->chain_path = scm_test_write_file (f->dir, "chain.pem",
                                        scm_ca_get_chain_pem (scm_authority_get_ca (f->authority)));
 
-  f->acme = scm_organization_new ();
-  scm_organization_set_name (f->acme, "Acme");
-  scm_store_create_organization (f->store, f->acme, &error);
-  g_assert_no_error (error);
-  scm_domain_set_name (domain, "example.org");
-  scm_domain_set_organization_id (domain, scm_organization_get_id (f->acme));
-  scm_store_create_domain (f->store, domain, &error);
-  g_assert_no_error (error);
-  scm_store_set_domain_validated (f->store, domain, TRUE, &error);
-  g_assert_no_error (error);
+  f->acme = scm_test_add_organization (f->store, "Acme");
+  scm_test_add_domain (f->store, "example.org", scm_organization_get_id (f->acme), 0, TRUE);
 
   f->staff = add_form (f, "Staff", EXTENSION, SCM_AUTHENTICATION_SECRET_ID);
   f->visitors = add_form (f, "Visitors", "visitors-est", SCM_AUTHENTICATION_EMAIL_CONFIRMATION);
@@ -118,23 +92,12 @@ fixture_set_up (Fixture       *f,
                           SCM_CSR_METHOD_CLIENT);
   scm_store_generate_access_code (f->store, f->coded, &f->access_code, &error);
   g_assert_no_error (error);
-  scm_store_set_setting (f->store, "est.default-form", EXTENSION, &error);
-  g_assert_no_error (error);
+  scm_test_set_setting (f->store, "est.default-form", EXTENSION);
 
-  scm_person_set_organization_id (ada, scm_organization_get_id (f->acme));
-  scm_person_set_first_name (ada, "Ada");
-  scm_person_set_last_name (ada, "Lovelace");
-  scm_person_set_email (ada, "ada@example.org");
-  scm_store_create_person (f->store, ada, &error);
-  g_assert_no_error (error);
-  scm_store_generate_person_secret_id (f->store, ada, &f->ada_secret, &error);
-  g_assert_no_error (error);
+  f->ada_secret = scm_test_add_person (f->store, "ada@example.org", "Ada", "Lovelace",
+                                       scm_organization_get_id (f->acme), 0);
 
-  f->server = scm_enrollment_server_new (f->authority);
-  scm_enrollment_server_set_listen_address (f->server, "127.0.0.1");
-  scm_enrollment_server_set_port (f->server, 0);
-  scm_enrollment_server_start (f->server, &error);
-  g_assert_no_error (error);
+  f->server = scm_test_server_new (f->authority, TRUE);
   f->base = g_strdup_printf ("https://127.0.0.1:%u", scm_enrollment_server_get_port (f->server));
 }
 
@@ -144,8 +107,7 @@ fixture_tear_down (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  scm_enrollment_server_stop (f->server);
-  g_assert_finalize_object (f->server);
+  scm_test_server_stop (f->server);
   g_assert_true (scm_store_verify (f->store, &error));
   g_assert_no_error (error);
 

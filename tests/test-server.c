@@ -14,6 +14,7 @@
 #include "scm-error.h"
 #include "scm-http-problem.h"
 #include "scm-server-cert.h"
+#include "scm-test-server.h"
 #include "scm-test-tools.h"
 #include "scm-x509.h"
 
@@ -56,46 +57,26 @@ reply_free (Reply *reply)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
 
-static SoupSession *
-new_trusting_session (const char *pem_path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (pem_path, &error);
-
-  g_assert_no_error (error);
-  return soup_session_new_with_options ("tls-database", database, "timeout", 120, NULL);
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) root_pem = NULL;
-
   f->dir = scm_test_make_tmp_dir ("test-server-XXXXXX");
   f->data_dir = g_build_filename (f->dir, "data", NULL);
-  f->store = scm_store_open (f->data_dir, &error);
-  g_assert_no_error (error);
-  f->authority = scm_authority_open (f->store, NULL, &error);
-  g_assert_no_error (error);
+  f->authority = scm_test_open_authority (f->data_dir, &f->store);
+  f->root_path = scm_test_write_root_pem (f->authority, f->dir);
 
-  root_pem = scm_x509_der_to_pem (scm_ca_get_root_certificate (scm_authority_get_ca (f->authority)));
-  f->root_path = scm_test_write_file (f->dir, "root.pem", root_pem);
-
-  f->server = scm_enrollment_server_new (f->authority);
-  scm_enrollment_server_set_listen_address (f->server, "127.0.0.1");
-  scm_enrollment_server_set_port (f->server, 0);
-  f->session = new_trusting_session (f->root_path);
+  /* Each test starts it once it has set up what it needs. */
+  f->server = scm_test_server_new (f->authority, FALSE);
+  f->session = scm_test_session_new (f->root_path, NULL);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  scm_enrollment_server_stop (f->server);
   g_clear_object (&f->session);
-  g_assert_finalize_object (f->server);
+  scm_test_server_stop (f->server);
   g_clear_object (&f->authority);
   g_clear_object (&f->store);
   scm_test_remove_tree (f->dir);
@@ -440,17 +421,6 @@ make_self_signed (Fixture    *f,
 }
 
 static void
-set_setting (Fixture    *f,
-             const char *key,
-             const char *value)
-{
-  g_autoptr(GError) error = NULL;
-
-  scm_store_set_setting (f->store, key, value, &error);
-  g_assert_no_error (error);
-}
-
-static void
 assert_start_fails (Fixture    *f,
                     const char *message_part)
 {
@@ -483,23 +453,23 @@ test_tls_supplied (Fixture       *f,
   make_self_signed (f, "other", &other_cert, &other_key);
 
   /* Half a configuration is refused, naming what is missing. */
-  set_setting (f, "server.tls-certificate", cert);
+  scm_test_set_setting (f->store, "server.tls-certificate", cert);
   assert_start_fails (f, "server.tls-key");
 
-  set_setting (f, "server.tls-key", other_key);
+  scm_test_set_setting (f->store, "server.tls-key", other_key);
   assert_start_fails (f, "does not belong");
 
   encrypted_key = g_build_filename (f->dir, "encrypted.key", NULL);
   g_assert_cmpint (scm_test_tool (&out, f->dir, "openssl", "pkey", "-in", key, "-aes256",
                                   "-passout", "pass:Secret-Pass-1234", "-out", encrypted_key,
                                   NULL), ==, 0);
-  set_setting (f, "server.tls-key", encrypted_key);
+  scm_test_set_setting (f->store, "server.tls-key", encrypted_key);
   assert_start_fails (f, "encrypted");
 
   /* The administrator's pair is served as it is. */
-  set_setting (f, "server.tls-key", key);
+  scm_test_set_setting (f->store, "server.tls-key", key);
   start_server (f);
-  session = new_trusting_session (cert);
+  session = scm_test_session_new (cert, NULL);
   url = g_strconcat (scm_enrollment_server_get_url (f->server), "/ca.crt", NULL);
   reply = request_full (session, "GET", url, NULL, NULL);
   g_assert_no_error (reply->error);
@@ -939,8 +909,8 @@ test_state (Fixture       *f,
   }
 
   /* Settings give the defaults. */
-  set_setting (f, "server.listen", "127.0.0.1:9443");
-  set_setting (f, "server.public-url", "https://enroll.example.org:9443");
+  scm_test_set_setting (f->store, "server.listen", "127.0.0.1:9443");
+  scm_test_set_setting (f->store, "server.public-url", "https://enroll.example.org:9443");
   {
     g_autoptr(ScmEnrollmentServer) configured = scm_enrollment_server_new (f->authority);
 
