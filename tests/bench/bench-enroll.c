@@ -22,6 +22,12 @@
  * with its own SoupSession. Printed beside the in-process issuance rate of
  * the same build (the same certificates through scm_authority_issue on as
  * many threads as there are processors) in the same run.
+ * Caveat: glib-networking runs each async TLS handshake, the clients' and
+ * the server's, as a blocking handshake in GIO's shared GTask thread pool;
+ * with dozens of clients in the same process the clients' handshakes fill
+ * that pool and wait for server handshakes queued behind them, until
+ * GLib slowly adds threads. The 64 and 200 levels measure that, not the
+ * server alone; moving the clients to a child process would.
  * Usage: bench-enroll [ENROLLMENTS-PER-LEVEL] */
 
 #define PASSWORD "Bench-Password-123"
