@@ -276,22 +276,12 @@ scm_store_get_profile (ScmStore *self,
                        gint64    id,
                        GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  ScmProfile *profile;
-
   g_return_val_if_fail (SCM_IS_STORE (self), NULL);
 
   SCM_STORE_LOCK (self);
 
-  stmt = scm_store_query (self, &local_error,
-                          "SELECT " PROFILE_COLUMNS " FROM profiles WHERE id = ?", "i", id);
-  profile = scm_store_fetch_one (self, stmt, profile_from_row, &local_error);
-  if (profile == NULL && local_error == NULL)
-    scm_store_not_found ("certificate profile", id, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return profile;
+  return scm_store_fetch_by_id (self, "SELECT " PROFILE_COLUMNS " FROM profiles WHERE id = ?",
+                                id, profile_from_row, "certificate profile", error);
 }
 
 ScmProfile *

@@ -136,23 +136,12 @@ scm_store_get_organization (ScmStore *self,
                             gint64    id,
                             GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  ScmOrganization *organization;
-
   g_return_val_if_fail (SCM_IS_STORE (self), NULL);
 
   SCM_STORE_LOCK (self);
 
-  stmt = scm_store_query (self, &local_error,
-                          "SELECT " ORGANIZATION_COLUMNS " FROM organizations WHERE id = ?", "i",
-                          id);
-  organization = scm_store_fetch_one (self, stmt, organization_from_row, &local_error);
-  if (organization == NULL && local_error == NULL)
-    scm_store_not_found ("organization", id, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return organization;
+  return scm_store_fetch_by_id (self, "SELECT " ORGANIZATION_COLUMNS " FROM organizations WHERE id = ?",
+                                id, organization_from_row, "organization", error);
 }
 
 ScmOrganization *
@@ -392,22 +381,12 @@ scm_store_get_department (ScmStore *self,
                           gint64    id,
                           GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  ScmDepartment *department;
-
   g_return_val_if_fail (SCM_IS_STORE (self), NULL);
 
   SCM_STORE_LOCK (self);
 
-  stmt = scm_store_query (self, &local_error,
-                          "SELECT " DEPARTMENT_COLUMNS " FROM departments WHERE id = ?", "i", id);
-  department = scm_store_fetch_one (self, stmt, department_from_row, &local_error);
-  if (department == NULL && local_error == NULL)
-    scm_store_not_found ("department", id, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return department;
+  return scm_store_fetch_by_id (self, "SELECT " DEPARTMENT_COLUMNS " FROM departments WHERE id = ?",
+                                id, department_from_row, "department", error);
 }
 
 ScmDepartment *
@@ -670,22 +649,12 @@ scm_store_get_domain (ScmStore *self,
                       gint64    id,
                       GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  ScmDomain *domain;
-
   g_return_val_if_fail (SCM_IS_STORE (self), NULL);
 
   SCM_STORE_LOCK (self);
 
-  stmt = scm_store_query (self, &local_error,
-                          "SELECT " DOMAIN_COLUMNS " FROM domains WHERE id = ?", "i", id);
-  domain = scm_store_fetch_one (self, stmt, domain_from_row, &local_error);
-  if (domain == NULL && local_error == NULL)
-    scm_store_not_found ("domain", id, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return domain;
+  return scm_store_fetch_by_id (self, "SELECT " DOMAIN_COLUMNS " FROM domains WHERE id = ?",
+                                id, domain_from_row, "domain", error);
 }
 
 ScmDomain *

@@ -432,22 +432,12 @@ scm_store_get_person (ScmStore *self,
                       gint64    id,
                       GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
-  ScmPerson *person;
-
   g_return_val_if_fail (SCM_IS_STORE (self), NULL);
 
   SCM_STORE_LOCK (self);
 
-  stmt = scm_store_query (self, &local_error,
-                          "SELECT " PERSON_COLUMNS " FROM persons WHERE id = ?", "i", id);
-  person = scm_store_fetch_one (self, stmt, person_from_row, &local_error);
-  if (person == NULL && local_error == NULL)
-    scm_store_not_found ("person", id, &local_error);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return person;
+  return scm_store_fetch_by_id (self, "SELECT " PERSON_COLUMNS " FROM persons WHERE id = ?",
+                                id, person_from_row, "person", error);
 }
 
 ScmPerson *

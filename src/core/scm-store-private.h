@@ -131,6 +131,14 @@ gpointer      scm_store_fetch_one      (ScmStore       *self,
                                         sqlite3_stmt   *stmt,
                                         ScmStoreFromRow from_row,
                                         GError        **error);
+/* The object of the row @sql (one "?" for @id) finds, or NULL with
+ * SCM_ERROR_NOT_FOUND naming @kind: every get-by-id of the store. */
+gpointer      scm_store_fetch_by_id    (ScmStore       *self,
+                                        const char     *sql,
+                                        gint64          id,
+                                        ScmStoreFromRow from_row,
+                                        const char     *kind,
+                                        GError        **error);
 /* All rows as objects; NULL on error. */
 GPtrArray    *scm_store_fetch_all      (ScmStore       *self,
                                         sqlite3_stmt   *stmt,

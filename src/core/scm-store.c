@@ -498,6 +498,27 @@ scm_store_fetch_one (ScmStore       *self,
   return from_row (stmt);
 }
 
+gpointer
+scm_store_fetch_by_id (ScmStore       *self,
+                       const char     *sql,
+                       gint64          id,
+                       ScmStoreFromRow from_row,
+                       const char     *kind,
+                       GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gpointer object;
+
+  stmt = scm_store_query (self, &local_error, sql, "i", id);
+  object = scm_store_fetch_one (self, stmt, from_row, &local_error);
+  if (object == NULL && local_error == NULL)
+    scm_store_not_found (kind, id, &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return object;
+}
+
 GPtrArray *
 scm_store_fetch_all (ScmStore       *self,
                      sqlite3_stmt   *stmt,
