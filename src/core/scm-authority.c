@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,29 +124,47 @@ read_embedded_passphrase (ScmStore *store,
 }
 
 /* The embedded default: a random passphrase in a 0600 file, so the admin
- * window and `scm-enrollctl serve` start unattended. Only called while the
- * store's write transaction is held, so no other process races for it; a
- * file left by a first start that crashed before committing is reused. */
+ * window and `scm-enrollctl serve` start unattended. Written whole under a
+ * temporary name and link()ed into place: two programs starting at once
+ * both end up with the one that got there first. */
 static char *
-create_embedded_passphrase (ScmStore *store,
-                            GError  **error)
+load_or_create_embedded_passphrase (ScmStore *store,
+                                    GError  **error)
 {
   g_autofree char *path = passphrase_path (store);
+  g_autofree char *tmp_path = NULL;
   char *passphrase;
+  gboolean written;
+  int fd;
 
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return read_embedded_passphrase (store, error);
 
-  passphrase = scm_secret_generate (SCM_SECRET_KIND_PKCS12_PASSWORD);
-
-  if (!g_file_set_contents_full (path, passphrase, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, error))
+  tmp_path = g_strdup_printf ("%s.XXXXXX", path);
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
     {
-      scm_secret_free (passphrase);
+      int saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Cannot create the CA passphrase file next to %s: %s", path,
+                   g_strerror (saved_errno));
       return NULL;
     }
-  return passphrase;
+  passphrase = scm_secret_generate (SCM_SECRET_KIND_PKCS12_PASSWORD);
+  written = write (fd, passphrase, strlen (passphrase)) == (ssize_t) strlen (passphrase)
+            && fsync (fd) == 0;
+  close (fd);
+  scm_secret_free (passphrase);
+  if (!written || (link (tmp_path, path) != 0 && errno != EEXIST))
+    {
+      int saved_errno = errno;
+      g_unlink (tmp_path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Cannot write the CA passphrase file %s: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+  g_unlink (tmp_path);
+  return read_embedded_passphrase (store, error);
 }
 
 gboolean
@@ -165,8 +184,38 @@ scm_authority_needs_passphrase (ScmStore *store)
   return scm_store_load_ca (store, &chain, &key, &root_key, NULL);
 }
 
-/* Stores @ca's keys under @passphrase. A loaded root key stays encrypted
- * in memory, so it is re-encrypted from @old_passphrase. */
+/* @ca's keys encrypted under @passphrase (the slow part: the KDF). A loaded
+ * root key stays encrypted in memory, so it is re-encrypted from
+ * @old_passphrase. */
+static gboolean
+export_ca_keys (ScmCa       *ca,
+                const char  *old_passphrase,
+                const char  *passphrase,
+                GBytes     **issuing_key,
+                GBytes     **root_key,
+                GError     **error)
+{
+  *issuing_key = scm_ca_export_issuing_key (ca, passphrase, error);
+  *root_key = NULL;
+  if (*issuing_key == NULL)
+    return FALSE;
+  if (scm_ca_has_root_key (ca))
+    {
+      g_autoptr (GBytes) stored = scm_ca_export_root_key (ca, old_passphrase, error);
+
+      if (stored == NULL)
+        return FALSE;
+      if (g_strcmp0 (old_passphrase, passphrase) == 0)
+        *root_key = g_steal_pointer (&stored);
+      else
+        *root_key = scm_ca_change_key_passphrase (stored, old_passphrase, passphrase, error);
+      if (*root_key == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Stores @ca's keys under @passphrase. */
 static gboolean
 save_ca (ScmStore   *store,
          ScmCa      *ca,
@@ -176,24 +225,9 @@ save_ca (ScmStore   *store,
 {
   g_autoptr (GBytes) issuing_key = NULL;
   g_autoptr (GBytes) root_key = NULL;
-  g_autoptr (GError) local_error = NULL;
 
-  issuing_key = scm_ca_export_issuing_key (ca, passphrase, error);
-  if (issuing_key == NULL)
+  if (!export_ca_keys (ca, old_passphrase, passphrase, &issuing_key, &root_key, error))
     return FALSE;
-  if (scm_ca_has_root_key (ca))
-    {
-      g_autoptr (GBytes) stored = scm_ca_export_root_key (ca, old_passphrase, error);
-
-      if (stored == NULL)
-        return FALSE;
-      if (g_strcmp0 (old_passphrase, passphrase) == 0)
-        root_key = g_steal_pointer (&stored);
-      else
-        root_key = scm_ca_change_key_passphrase (stored, old_passphrase, passphrase, error);
-      if (root_key == NULL)
-        return FALSE;
-    }
   return scm_store_save_ca (store, scm_ca_get_chain_pem (ca), issuing_key, root_key, error);
 }
 
@@ -235,32 +269,41 @@ scm_authority_open (ScmStore   *store,
           return NULL;
         }
 
-      /* First start: a root and an issuing CA of our own, made inside the
-       * store's write transaction so that two programs starting at once
-       * make one CA, and the second one loads it. */
-      if (!scm_store_begin (store, error))
-        return NULL;
-      g_clear_error (&local_error);
-      if (scm_store_load_ca (store, &chain, &issuing_key, &root_key, &local_error))
-        {
-          if (!scm_store_commit (store, error))
-            return NULL;
-          return scm_authority_open (store, passphrase, error);
-        }
+      /* First start: a root and an issuing CA of our own, made and encrypted
+       * before taking the store's write lock (that takes seconds), and saved
+       * only if no other program saved one meanwhile: two programs starting
+       * at once end up with one CA. */
+      g_autoptr (ScmCa) generated = NULL;
+      g_autoptr (GBytes) new_issuing_key = NULL;
+      g_autoptr (GBytes) new_root_key = NULL;
+
       if (passphrase == NULL)
         {
-          embedded = create_embedded_passphrase (store, error);
+          embedded = load_or_create_embedded_passphrase (store, error);
           if (embedded == NULL)
-            {
-              scm_store_rollback (store);
-              return NULL;
-            }
+            return NULL;
           passphrase = embedded;
         }
       organization = organization_for_new_ca (store);
-      self->ca = scm_ca_new_generated (organization, error);
-      if (self->ca == NULL
-          || !save_ca (store, self->ca, passphrase, passphrase, error)
+      generated = scm_ca_new_generated (organization, error);
+      if (generated == NULL
+          || !export_ca_keys (generated, passphrase, passphrase, &new_issuing_key, &new_root_key, error)
+          || !scm_store_begin (store, error))
+        {
+          g_clear_pointer (&embedded, scm_secret_free);
+          return NULL;
+        }
+      g_clear_error (&local_error);
+      if (scm_store_load_ca (store, &chain, &issuing_key, &root_key, &local_error))
+        {
+          ScmAuthority *other = NULL;
+
+          if (scm_store_commit (store, error))
+            other = scm_authority_open (store, passphrase, error);
+          g_clear_pointer (&embedded, scm_secret_free);
+          return other;
+        }
+      if (!scm_store_save_ca (store, scm_ca_get_chain_pem (generated), new_issuing_key, new_root_key, error)
           || !scm_store_commit (store, error))
         {
           if (scm_store_in_transaction (store))
@@ -268,6 +311,7 @@ scm_authority_open (ScmStore   *store,
           g_clear_pointer (&embedded, scm_secret_free);
           return NULL;
         }
+      self->ca = g_steal_pointer (&generated);
     }
   else
     {
