@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -166,6 +167,47 @@ test_installation_key (void)
   g_rmdir (dir);
 }
 
+static void
+test_file_create_keeps_first (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("scm-secret-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "ca.passphrase", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GDir) listing = NULL;
+  GStatBuf st;
+  guint entries = 0;
+
+  /* A second creator (another program starting at the same moment) does
+   * not replace the first one's secret, and leaves no temporary file. */
+  g_assert_true (scm_secret_file_create (path, "first", 5, &error));
+  g_assert_no_error (error);
+  g_assert_true (scm_secret_file_create (path, "second", 6, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "first");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  listing = g_dir_open (dir, 0, NULL);
+  while (g_dir_read_name (listing) != NULL)
+    entries++;
+  g_assert_cmpuint (entries, ==, 1);
+
+  /* A directory that cannot be written says so. */
+  g_chmod (dir, 0500);
+  if (access (dir, W_OK) != 0)
+    {
+      g_autofree char *other = g_build_filename (dir, "other", NULL);
+      g_assert_false (scm_secret_file_create (other, "x", 1, &error));
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ACCES);
+    }
+  g_chmod (dir, 0700);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +219,7 @@ main (int   argc,
   g_test_add_func ("/secret/strength", test_strength);
   g_test_add_func ("/secret/hash-verify", test_hash_and_verify);
   g_test_add_func ("/secret/installation-key", test_installation_key);
+  g_test_add_func ("/secret/file-create-keeps-first", test_file_create_keeps_first);
 
   return g_test_run ();
 }

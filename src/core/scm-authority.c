@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -124,46 +123,23 @@ read_embedded_passphrase (ScmStore *store,
 }
 
 /* The embedded default: a random passphrase in a 0600 file, so the admin
- * window and `scm-enrollctl serve` start unattended. Written whole under a
- * temporary name and link()ed into place: two programs starting at once
- * both end up with the one that got there first. */
+ * window and `scm-enrollctl serve` start unattended. Two programs starting
+ * at once both end up with the one that got there first. */
 static char *
 load_or_create_embedded_passphrase (ScmStore *store,
                                     GError  **error)
 {
   g_autofree char *path = passphrase_path (store);
-  g_autofree char *tmp_path = NULL;
-  char *passphrase;
-  gboolean written;
-  int fd;
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return read_embedded_passphrase (store, error);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      char *fresh = scm_secret_generate (SCM_SECRET_KIND_PKCS12_PASSWORD);
+      gboolean created = scm_secret_file_create (path, fresh, strlen (fresh), error);
 
-  tmp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot create the CA passphrase file next to %s: %s", path,
-                   g_strerror (saved_errno));
-      return NULL;
+      scm_secret_free (fresh);
+      if (!created)
+        return NULL;
     }
-  passphrase = scm_secret_generate (SCM_SECRET_KIND_PKCS12_PASSWORD);
-  written = write (fd, passphrase, strlen (passphrase)) == (ssize_t) strlen (passphrase)
-            && fsync (fd) == 0;
-  close (fd);
-  scm_secret_free (passphrase);
-  if (!written || (link (tmp_path, path) != 0 && errno != EEXIST))
-    {
-      int saved_errno = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot write the CA passphrase file %s: %s", path, g_strerror (saved_errno));
-      return NULL;
-    }
-  g_unlink (tmp_path);
   return read_embedded_passphrase (store, error);
 }
 

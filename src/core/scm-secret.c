@@ -382,39 +382,31 @@ read_key_file (const char *path,
 }
 
 gboolean
-scm_installation_key_load_or_create (const char *path,
-                                     guint8      key[SCM_INSTALLATION_KEY_SIZE],
-                                     GError    **error)
+scm_secret_file_create (const char *path,
+                        const void *data,
+                        gsize       len,
+                        GError    **error)
 {
-  g_autofree char *tmp_path = NULL;
-  guint8 fresh[SCM_INSTALLATION_KEY_SIZE];
-  int fd;
+  g_autofree char *suffix = scm_random_hex (8);
+  g_autofree char *tmp_path = g_strdup_printf ("%s.new-%s", path, suffix);
   gboolean ok;
+  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
-    return read_key_file (path, key, error);
-
-  /* Write a complete file under a temporary name, then link() it into
-   * place: link fails if another process created the key first, and a
-   * crash never leaves a half-written key behind. */
-  tmp_path = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  /* Written whole under a name of its own, then link()ed into place: link
+   * fails if another process created the file first (its file is kept),
+   * and a crash never leaves a half-written secret under @path. */
+  fd = g_open (tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       int saved_errno = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot create the installation key next to %s: %s", path,
-                   g_strerror (saved_errno));
+                   "Cannot create a file next to %s: %s", path, g_strerror (saved_errno));
       return FALSE;
     }
-
-  scm_random_bytes (fresh, sizeof fresh);
-  ok = write (fd, fresh, sizeof fresh) == (ssize_t) sizeof fresh && fsync (fd) == 0;
+  ok = write (fd, data, len) == (ssize_t) len && fsync (fd) == 0;
   close (fd);
-  OPENSSL_cleanse (fresh, sizeof fresh);
-
   if (ok && link (tmp_path, path) != 0 && errno != EEXIST)
     ok = FALSE;
   if (!ok)
@@ -422,10 +414,30 @@ scm_installation_key_load_or_create (const char *path,
       int saved_errno = errno;
       g_unlink (tmp_path);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot write the installation key %s: %s", path, g_strerror (saved_errno));
+                   "Cannot write %s: %s", path, g_strerror (saved_errno));
       return FALSE;
     }
   g_unlink (tmp_path);
+  return TRUE;
+}
 
+gboolean
+scm_installation_key_load_or_create (const char *path,
+                                     guint8      key[SCM_INSTALLATION_KEY_SIZE],
+                                     GError    **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      guint8 fresh[SCM_INSTALLATION_KEY_SIZE];
+      gboolean created;
+
+      scm_random_bytes (fresh, sizeof fresh);
+      created = scm_secret_file_create (path, fresh, sizeof fresh, error);
+      OPENSSL_cleanse (fresh, sizeof fresh);
+      if (!created)
+        return FALSE;
+    }
   return read_key_file (path, key, error);
 }

@@ -42,6 +42,14 @@ gboolean scm_installation_key_load_or_create (const char *path,
                                               guint8      key[SCM_INSTALLATION_KEY_SIZE],
                                               GError    **error);
 
+/* Creates @path (mode 0600) holding @data unless it exists; when two
+ * processes race, the first one's file stays and both succeed. Callers
+ * read the file back to learn which content won. */
+gboolean scm_secret_file_create              (const char *path,
+                                              const void *data,
+                                              gsize       len,
+                                              GError    **error);
+
 /* Fills @buffer with @len bytes from RAND_priv_bytes(); aborts if the CSPRNG
  * fails (there is no safe fallback). */
 void     scm_random_bytes                    (guint8     *buffer,
