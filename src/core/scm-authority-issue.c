@@ -262,7 +262,10 @@ enforce_profile_limit (ScmAuthority *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean revoked_any = FALSE;
 
-  if (max == 0)
+  /* Almost always within the limit: count before listing anything. */
+  if (max == 0
+      || scm_store_count_valid_certificates (scm_authority_get_store (self), scm_person_get_id (person),
+                                             scm_profile_get_id (profile), now) <= max)
     return;
 
   certificates = scm_store_list_certificates (scm_authority_get_store (self), scm_person_get_id (person), &error);
@@ -549,9 +552,9 @@ reserve_jobs (ScmAuthority *self,
       if (job->error == NULL)
         issue_job_reserve (self, job, issuer, owner);
     }
+  /* A failed commit has already undone the transaction. */
   if (!commit_batch (store, jobs, &error))
     {
-      scm_store_rollback (store);
       /* Nothing was reserved after all. */
       for (guint i = 0; i < jobs->len; i++)
         ((IssueJob *) g_ptr_array_index (jobs, i))->row_id = 0;
@@ -585,9 +588,8 @@ complete_jobs (ScmAuthority *self,
                                           job->info->not_after, job->info->fingerprint,
                                           &job->error);
         }
+      /* A failed commit has already undone the transaction. */
       committed = commit_batch (store, jobs, &error);
-      if (!committed)
-        scm_store_rollback (store);
     }
   if (!committed)
     fail_jobs_with (jobs, error);

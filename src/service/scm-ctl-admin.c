@@ -160,12 +160,14 @@ scm_ctl_domain_add (ScmCtl *ctl,
   if (!scm_store_begin (store, &error))
     return scm_ctl_fail (ctl, g_steal_pointer (&error));
   if (!scm_store_create_domain (store, domain, &error)
-      || (validated && !scm_store_set_domain_validated (store, domain, TRUE, &error))
-      || !scm_store_commit (store, &error))
+      || (validated && !scm_store_set_domain_validated (store, domain, TRUE, &error)))
     {
       scm_store_rollback (store);
       return scm_ctl_fail (ctl, g_steal_pointer (&error));
     }
+  /* A failed commit has already undone the transaction. */
+  if (!scm_store_commit (store, &error))
+    return scm_ctl_fail (ctl, g_steal_pointer (&error));
   return SCM_CTL_EXIT_OK;
 }
 
@@ -370,10 +372,12 @@ scm_ctl_account_add (ScmCtl *ctl,
     return scm_ctl_fail (ctl, g_steal_pointer (&error));
   if (!scm_store_create_account (store, account, &error)
       || (authorization == SCM_AUTHORIZATION_ACCESS_CODE
-          && !scm_store_generate_access_code (store, account, &code, &error))
-      || !scm_store_commit (store, &error))
+          && !scm_store_generate_access_code (store, account, &code, &error)))
+    scm_store_rollback (store);
+  else
+    scm_store_commit (store, &error);  /* a failed commit undoes itself */
+  if (error != NULL)
     {
-      scm_store_rollback (store);
       g_clear_pointer (&code, scm_secret_free);
       return scm_ctl_fail (ctl, g_steal_pointer (&error));
     }
