@@ -147,9 +147,6 @@ gboolean
 scm_authority_needs_passphrase (ScmStore *store)
 {
   g_autofree char *path = NULL;
-  g_autoptr (GBytes) chain = NULL;
-  g_autoptr (GBytes) key = NULL;
-  g_autoptr (GBytes) root_key = NULL;
 
   g_return_val_if_fail (SCM_IS_STORE (store), FALSE);
 
@@ -157,7 +154,7 @@ scm_authority_needs_passphrase (ScmStore *store)
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return FALSE;
   /* No CA yet: the first start creates one with an embedded passphrase. */
-  return scm_store_load_ca (store, &chain, &key, &root_key, NULL);
+  return scm_store_load_ca (store, NULL, NULL, NULL, NULL);
 }
 
 /* @ca's keys encrypted under @passphrase (the slow part: the KDF). A loaded

@@ -15,24 +15,15 @@
 #include "scm-error.h"
 #include "scm-key.h"
 #include "scm-pkcs12.h"
+#include "scm-secret.h"
 #include "scm-types.h"
 #include "scm-x509.h"
 
 /* `scm-enrollctl enroll URL …`: the enroll window's steps for scripts,
  * through ScmEnrollmentClient, waiting on the default main context. */
 
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      OPENSSL_cleanse (secret, strlen (secret));
-      g_free (secret);
-    }
-}
-
 typedef char ScmCtlSecret;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScmCtlSecret, free_secret)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScmCtlSecret, scm_secret_free)
 
 static void
 store_result_cb (GObject      *source,
@@ -145,40 +136,6 @@ server_error (const char *what)
 {
   return g_error_new (SCM_ENROLLMENT_CLIENT_ERROR, SCM_ENROLLMENT_CLIENT_ERROR_SERVER,
                       _("The enrollment server's answer lacks %s; ask your administrator"), what);
-}
-
-/* Writes @data to @path, which must not exist yet, readable by us only. */
-static gboolean
-write_new_private_file (const char  *path,
-                        GBytes      *data,
-                        GError     **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  /* Create-or-fail in one step: nothing can slip a file in between a
-   * check and the write. */
-  stream = g_file_create (file, G_FILE_CREATE_PRIVATE, NULL, &local_error);
-  if (stream == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST,
-                     _("%s already exists; choose another file name or remove it first"), path);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!g_output_stream_write_all (G_OUTPUT_STREAM (stream), g_bytes_get_data (data, NULL),
-                                  g_bytes_get_size (data), NULL, NULL, &local_error)
-      || !g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, &local_error))
-    {
-      g_file_delete (file, NULL, NULL);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, _("Could not write %s: %s"), path,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* A PKCS#12 of the local @key_der and the issued certificate + chain. */
@@ -488,7 +445,7 @@ scm_ctl_enroll (ScmCtl *ctl,
     }
   if (p12 == NULL)
     return scm_ctl_fail (ctl, g_steal_pointer (&error));
-  if (!write_new_private_file (out, p12, &error))
+  if (!scm_ctl_write_new_file (out, p12, &error))
     return scm_ctl_fail (ctl, g_steal_pointer (&error));
 
   g_print (_("Issued certificate %s\n"), serial != NULL ? serial : "?");
