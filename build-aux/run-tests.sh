@@ -6,14 +6,19 @@
 set -u
 cd "$(dirname "$0")/.."
 
-build-aux/install-deps.sh || exit 1
+# Without the packages nothing can run: say so in the summary line too.
+build-aux/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 status=0
 run_suite () {
   dir=$1
   shift
+  # --reconfigure also resets options an earlier local setup changed
+  # (e.g. -Dui_tests=false), so every suite always runs here.
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" || return 1
+  else
+    meson setup --reconfigure "$dir" -Dui_tests=true "$@" || return 1
   fi
   # A log left by an earlier run must not count: a build that fails now
   # leaves no log, and count-results.py counts that as a failure.
