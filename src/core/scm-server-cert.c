@@ -10,6 +10,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "scm-authority-private.h"
 #include "scm-error.h"
 #include "scm-key-private.h"
 #include "scm-secret.h"
@@ -381,13 +382,13 @@ split_names (const char * const *names,
 
 static ScmServerIdentity *
 issue (ScmAuthority       *authority,
+       ScmCa              *ca,
        const char * const *names,
        const char         *canonical,
        const char         *passphrase,
        gint64              now,
        GError            **error)
 {
-  ScmCa *ca = scm_authority_get_ca (authority);
   g_autoptr(GBytes) key_der = NULL;
   g_autoptr(GBytes) public_key = NULL;
   g_autoptr(EVP_PKEY) key = NULL;
@@ -453,7 +454,7 @@ scm_server_cert_ensure (ScmAuthority       *authority,
                         GError            **error)
 {
   ScmStore *store;
-  ScmCa *ca;
+  g_autoptr(ScmCa) ca = NULL;
   g_autofree char *canonical = NULL;
   g_autoptr(ScmPassphrase) passphrase = NULL;
   g_autofree char *stored_names = NULL;
@@ -467,7 +468,8 @@ scm_server_cert_ensure (ScmAuthority       *authority,
   g_return_val_if_fail (names != NULL, NULL);
 
   store = scm_authority_get_store (authority);
-  ca = scm_authority_get_ca (authority);
+  /* Our own reference: an import may replace the authority's CA meanwhile. */
+  ca = scm_authority_dup_ca (authority, NULL);
   canonical = canonical_names (names);
   if (*canonical == '\0')
     {
@@ -499,7 +501,7 @@ scm_server_cert_ensure (ScmAuthority       *authority,
       return NULL;
     }
 
-  return issue (authority, names, canonical, passphrase, now, error);
+  return issue (authority, ca, names, canonical, passphrase, now, error);
 }
 
 static gboolean
