@@ -631,19 +631,6 @@ scm_authority_publish_crl (ScmAuthority *self,
   return scm_authority_publish_crl_for (self, ca, issuer, error);
 }
 
-/* The newest revocation time among @issuer's certificates, or 0. */
-static gint64
-latest_revocation (ScmAuthority *self,
-                   const char   *issuer)
-{
-  g_autoptr (GPtrArray) revoked = scm_store_list_revoked_certificates (self->store, issuer, NULL);
-  gint64 latest = 0;
-
-  for (guint i = 0; revoked != NULL && i < revoked->len; i++)
-    latest = MAX (latest, scm_certificate_get_revoked_at (g_ptr_array_index (revoked, i)));
-  return latest;
-}
-
 GBytes *
 scm_authority_get_crl (ScmAuthority *self,
                        GError      **error)
@@ -667,7 +654,7 @@ scm_authority_get_crl (ScmAuthority *self,
                                 &crl, NULL)
       && crl != NULL
       && next_update - now > 24 * 60 * 60
-      && latest_revocation (self, issuer) <= this_update)
+      && scm_store_get_latest_revocation (self->store, issuer) <= this_update)
     return g_steal_pointer (&crl);
   return scm_authority_publish_crl_for (self, ca, issuer, error);
 }

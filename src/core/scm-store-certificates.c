@@ -576,3 +576,21 @@ scm_store_count_valid_certificates (ScmStore *self,
     return 0;
   return (guint) count;
 }
+
+gint64
+scm_store_get_latest_revocation (ScmStore   *self,
+                                 const char *issuer)
+{
+  gint64 latest = 0;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), 0);
+  g_return_val_if_fail (issuer != NULL, 0);
+
+  SCM_STORE_LOCK (self);
+
+  if (!scm_store_query_int64 (self, &latest, 0, NULL,
+                              "SELECT max (revoked_at) FROM certificates"
+                              " WHERE issuer = ? AND status = 'revoked'", "t", issuer))
+    return 0;
+  return latest;
+}

@@ -556,6 +556,10 @@ GPtrArray      *scm_store_list_certificates            (ScmStore           *self
 GPtrArray      *scm_store_list_revoked_certificates    (ScmStore           *self,
                                                         const char         *issuer,
                                                         GError            **error);
+/* When @issuer's newest revocation happened (unix seconds), or 0: tells
+ * whether a stored CRL is older than a revocation. */
+gint64          scm_store_get_latest_revocation        (ScmStore           *self,
+                                                        const char         *issuer);
 /* Issued, not revoked, not expired at @now; @profile_id 0 = any profile. */
 guint           scm_store_count_valid_certificates     (ScmStore           *self,
                                                         gint64              person_id,
