@@ -18,7 +18,6 @@
 
 /* X.509's upper bound for a common name, as the store enforces it. */
 #define COMMON_NAME_MAX_CHARS 64
-#define PRINCIPAL_MAX_CHARS 254
 
 static const char * const field_titles[SCM_PERSON_N_FIELDS] = {
   [SCM_PERSON_FIELD_NONE] = "",
@@ -985,19 +984,12 @@ check_principal (Run           *run,
                  const char    *what,
                  char         **out)
 {
-  const char *at;
+  g_autoptr(GError) local_error = NULL;
 
-  if (!check_text (run, state, field, what, PRINCIPAL_MAX_CHARS, 0, out))
-    return FALSE;
-  if (*out == NULL)
-    return TRUE;
-  at = strchr (*out, '@');
-  if (at == NULL || at == *out || at[1] == '\0' || strchr (*out, ' ') != NULL)
+  /* The store's own rule, so the preview never promises what a save refuses. */
+  if (!scm_validate_principal (state->cells[field], what, out, &local_error))
     {
-      g_autofree char *message = g_strdup_printf ("%s “%s” must look like name@scope, without "
-                                                  "spaces.", what, *out);
-      add_field_problem (run, state, field, message);
-      g_clear_pointer (out, g_free);
+      add_field_problem (run, state, field, local_error->message);
       return FALSE;
     }
   return TRUE;

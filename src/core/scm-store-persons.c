@@ -15,7 +15,6 @@
 
 /* X.509's upper bound for a common name (RFC 5280, ub-common-name). */
 #define COMMON_NAME_MAX_CHARS 64
-#define PRINCIPAL_MAX_CHARS 254
 
 #define PERSON_COLUMNS \
   "id, organization_id, department_id, domain_id, first_name, middle_name, last_name, email," \
@@ -92,35 +91,6 @@ person_fields_clear (PersonFields *fields)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PersonFields, person_fields_clear)
-
-/* UPN and EPPN look like "user@scope"; they need not be mailboxes. */
-static gboolean
-check_principal (const char  *value,
-                 const char  *field,
-                 char       **out,
-                 GError     **error)
-{
-  g_autofree char *trimmed = NULL;
-  const char *at;
-
-  if (!scm_validate_text (value, field, PRINCIPAL_MAX_CHARS, 0, &trimmed, error))
-    return FALSE;
-  if (trimmed == NULL)
-    {
-      *out = NULL;
-      return TRUE;
-    }
-
-  at = strchr (trimmed, '@');
-  if (at == NULL || at == trimmed || at[1] == '\0' || strchr (trimmed, ' ') != NULL)
-    {
-      g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "%s “%s” must look like name@scope, without spaces.", field, trimmed);
-      return FALSE;
-    }
-  *out = g_steal_pointer (&trimmed);
-  return TRUE;
-}
 
 struct _ScmStorePersonBatch
 {
@@ -334,8 +304,8 @@ check_person (ScmStore            *self,
                                SCM_TEXT_REQUIRED, &fields->common_name, error))
     return FALSE;
 
-  if (!check_principal (scm_person_get_upn (person), "The UPN", &fields->upn, error)
-      || !check_principal (scm_person_get_eppn (person), "The EPPN", &fields->eppn, error))
+  if (!scm_validate_principal (scm_person_get_upn (person), "The UPN", &fields->upn, error)
+      || !scm_validate_principal (scm_person_get_eppn (person), "The EPPN", &fields->eppn, error))
     return FALSE;
 
   if (scm_validation_type_to_string (scm_person_get_validation_type (person)) == NULL)

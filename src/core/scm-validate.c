@@ -505,3 +505,26 @@ scm_validate_integer (const char  *value,
     *out = number;
   return TRUE;
 }
+
+gboolean
+scm_validate_principal (const char  *value,
+                        const char  *field,
+                        char       **out,
+                        GError     **error)
+{
+  g_autofree char *trimmed = NULL;
+  const char *at;
+
+  if (!scm_validate_text (value, field, SCM_EMAIL_MAX_CHARS, 0, &trimmed, error))
+    return FALSE;
+  if (trimmed != NULL)
+    {
+      at = strchr (trimmed, '@');
+      if (at == NULL || at == trimmed || at[1] == '\0' || strchr (trimmed, ' ') != NULL)
+        return set_invalid (error, "%s “%s” must look like name@scope, without spaces.", field,
+                            trimmed);
+    }
+  if (out != NULL)
+    *out = g_steal_pointer (&trimmed);
+  return TRUE;
+}

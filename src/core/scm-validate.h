@@ -90,4 +90,11 @@ gboolean scm_validate_integer        (const char  *value,
                                       gint64      *out,
                                       GError     **error);
 
+/* A UPN or EPPN: "name@scope" without spaces, at most 254 characters;
+ * empty gives *@out = NULL. @field names it in the message ("The UPN"). */
+gboolean scm_validate_principal      (const char  *value,
+                                      const char  *field,
+                                      char       **out,
+                                      GError     **error);
+
 G_END_DECLS
