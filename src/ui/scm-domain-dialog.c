@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-dialog-util.h"
 #include "scm-store-task.h"
 #include "scm-domain-dialog.h"
 #include "scm-error.h"
@@ -44,58 +45,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void
-set_field_error (GtkLabel  *label,
-                 GtkWidget *field,
-                 GError    *error,
-                 gboolean   show)
-{
-  gboolean visible = error != NULL && show;
-
-  gtk_label_set_text (label, visible ? error->message : "");
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (label)), visible);
-  if (visible)
-    gtk_widget_add_css_class (field, "error");
-  else
-    gtk_widget_remove_css_class (field, "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (field),
-                               GTK_ACCESSIBLE_STATE_INVALID,
-                               visible ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
-static gint64
-get_selected_id (AdwComboRow *row,
-                 GArray      *ids)
-{
-  guint selected = adw_combo_row_get_selected (row);
-
-  if (selected == GTK_INVALID_LIST_POSITION || selected >= ids->len)
-    return 0;
-  return g_array_index (ids, gint64, selected);
-}
-
-static void
-select_id (AdwComboRow *row,
-           GArray      *ids,
-           gint64       id)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (g_array_index (ids, gint64, i) == id)
-      {
-        adw_combo_row_set_selected (row, i);
-        return;
-      }
-}
-
 static gboolean
 check_name (ScmDomainDialog  *self,
             char            **out,
             GError          **error)
 {
   GPtrArray *domains = scm_list_index_get_domains (self->index);
-  gint64 organization_id = get_selected_id (self->organization_row, self->organization_ids);
-  gint64 department_id = get_selected_id (self->department_row, self->department_ids);
+  gint64 organization_id = scm_dialog_get_selected_id (self->organization_row, self->organization_ids);
+  gint64 department_id = scm_dialog_get_selected_id (self->department_row, self->department_ids);
   g_autofree char *name = NULL;
 
   if (!scm_validate_dns_name (gtk_editable_get_text (GTK_EDITABLE (self->name_row)), TRUE, &name, error))
@@ -130,17 +87,17 @@ validate (ScmDomainDialog *self)
   gboolean valid = TRUE;
 
   valid &= check_name (self, NULL, &name_error);
-  if (get_selected_id (self->organization_row, self->organization_ids) == 0)
-    {
-      g_set_error_literal (&delegation_error, SCM_ERROR, SCM_ERROR_INVALID,
-                           _("Add an organization first: a domain is delegated to one."));
+  if (scm_dialog_get_selected_id (self->organization_row, self->organization_ids) == 0)
+               {
+                 g_set_error_literal (&delegation_error, SCM_ERROR, SCM_ERROR_INVALID,
+                                      _("Add an organization first: a domain is delegated to one."));
       valid = FALSE;
     }
 
-  set_field_error (self->name_error, GTK_WIDGET (self->name_row), name_error,
-                   g_object_get_data (G_OBJECT (self->name_row), "scm-touched") != NULL ||
-                   *gtk_editable_get_text (GTK_EDITABLE (self->name_row)) != '\0');
-  set_field_error (self->delegation_error, GTK_WIDGET (self->organization_row), delegation_error, TRUE);
+  scm_dialog_set_field_error (self->name_error, GTK_WIDGET (self->name_row), name_error,
+                              g_object_get_data (G_OBJECT (self->name_row), "scm-touched") != NULL ||
+                              *gtk_editable_get_text (GTK_EDITABLE (self->name_row)) != '\0');
+  scm_dialog_set_field_error (self->delegation_error, GTK_WIDGET (self->organization_row), delegation_error, TRUE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", valid && !self->saving);
   return valid;
@@ -170,7 +127,7 @@ entry_activated_cb (ScmDomainDialog *self)
 static void
 organization_changed_cb (ScmDomainDialog *self)
 {
-  gint64 organization_id = get_selected_id (self->organization_row, self->organization_ids);
+  gint64 organization_id = scm_dialog_get_selected_id (self->organization_row, self->organization_ids);
   g_autoptr (GPtrArray) departments = scm_list_index_list_departments (self->index, organization_id);
   gint64 zero = 0;
   const char **names;
@@ -280,9 +237,9 @@ save_activated (GtkWidget  *widget,
     }
   scm_domain_set_name (data->domain, name);
   scm_domain_set_organization_id (data->domain,
-                                  get_selected_id (self->organization_row, self->organization_ids));
+                                  scm_dialog_get_selected_id (self->organization_row, self->organization_ids));
   scm_domain_set_department_id (data->domain,
-                                get_selected_id (self->department_row, self->department_ids));
+                                scm_dialog_get_selected_id (self->department_row, self->department_ids));
 
   self->saving = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
@@ -402,8 +359,8 @@ scm_domain_dialog_new (GtkWindow    *parent,
       adw_window_title_set_title (self->window_title, _("Edit Domain"));
       gtk_window_set_title (GTK_WINDOW (self), _("Edit Domain"));
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), scm_domain_get_name (domain));
-      select_id (self->organization_row, self->organization_ids, scm_domain_get_organization_id (domain));
-      select_id (self->department_row, self->department_ids, scm_domain_get_department_id (domain));
+      scm_dialog_select_id (self->organization_row, self->organization_ids, scm_domain_get_organization_id (domain));
+      scm_dialog_select_id (self->department_row, self->department_ids, scm_domain_get_department_id (domain));
       gtk_switch_set_active (self->validated_switch, scm_domain_get_validated (domain));
     }
   else

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-dialog-util.h"
 #include "scm-store-task.h"
 #include "scm-error.h"
 #include "scm-organization-dialog.h"
@@ -57,28 +58,6 @@ department_entry_free (DepartmentEntry *entry)
 {
   g_free (entry->name);
   g_free (entry);
-}
-
-/* Shows @error (or nothing) in the row under a field, and tells screen
- * readers the field is invalid. */
-static void
-set_field_error (GtkLabel   *label,
-                 GtkWidget  *field,
-                 GError     *error,
-                 gboolean    show)
-{
-  gboolean visible = error != NULL && show;
-
-  gtk_label_set_text (label, visible ? error->message : "");
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (label)), visible);
-  if (visible)
-    gtk_widget_add_css_class (field, "error");
-  else
-    gtk_widget_remove_css_class (field, "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (field),
-                               GTK_ACCESSIBLE_STATE_INVALID,
-                               visible ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
 }
 
 static const char *
@@ -180,11 +159,11 @@ validate (ScmOrganizationDialog *self)
     valid &= check_department_name (self, department, NULL, &department_error);
 
   /* An empty required field only complains once someone typed in it. */
-  set_field_error (self->name_error, GTK_WIDGET (self->name_row), name_error,
-                   was_touched (self->name_row) || *get_text (self->name_row) != '\0');
-  set_field_error (self->secondary_name_error, GTK_WIDGET (self->secondary_name_row), secondary_error, TRUE);
-  set_field_error (self->country_error, GTK_WIDGET (self->country_row), country_error, TRUE);
-  set_field_error (self->new_department_error, GTK_WIDGET (self->new_department_row), department_error, TRUE);
+  scm_dialog_set_field_error (self->name_error, GTK_WIDGET (self->name_row), name_error,
+                              was_touched (self->name_row) || *get_text (self->name_row) != '\0');
+  scm_dialog_set_field_error (self->secondary_name_error, GTK_WIDGET (self->secondary_name_row), secondary_error, TRUE);
+  scm_dialog_set_field_error (self->country_error, GTK_WIDGET (self->country_row), country_error, TRUE);
+  scm_dialog_set_field_error (self->new_department_error, GTK_WIDGET (self->new_department_row), department_error, TRUE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", valid && !self->saving);
   return valid;
@@ -257,7 +236,7 @@ add_department_cb (ScmOrganizationDialog *self)
 
   if (!check_department_name (self, get_text (self->new_department_row), &name, &error))
     {
-      set_field_error (self->new_department_error, GTK_WIDGET (self->new_department_row), error, TRUE);
+      scm_dialog_set_field_error (self->new_department_error, GTK_WIDGET (self->new_department_row), error, TRUE);
       return;
     }
   append_department (self, 0, name);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "scm-dialog-util.h"
 #include "scm-store-task.h"
 #include "scm-error.h"
 #include "scm-person-dialog.h"
@@ -84,26 +85,6 @@ static guint signals[N_SIGNALS];
 
 static gboolean validate (ScmPersonDialog *self);
 
-static void
-set_field_error (GtkLabel  *label,
-                 GtkWidget *field,
-                 GError    *error,
-                 gboolean   show)
-{
-  gboolean visible = error != NULL && show;
-
-  gtk_label_set_text (label, visible ? error->message : "");
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (label)), visible);
-  if (visible)
-    gtk_widget_add_css_class (field, "error");
-  else
-    gtk_widget_remove_css_class (field, "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (field),
-                               GTK_ACCESSIBLE_STATE_INVALID,
-                               visible ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
 static const char *
 get_text (gpointer row)
 {
@@ -117,17 +98,6 @@ should_show (gpointer row)
   return g_object_get_data (G_OBJECT (row), "scm-touched") != NULL || *get_text (row) != '\0';
 }
 
-static gint64
-get_selected_id (AdwComboRow *row,
-                 GArray      *ids)
-{
-  guint selected = adw_combo_row_get_selected (row);
-
-  if (selected == GTK_INVALID_LIST_POSITION || selected >= ids->len)
-    return 0;
-  return g_array_index (ids, gint64, selected);
-}
-
 static ScmDomain *
 get_selected_domain (ScmPersonDialog *self)
 {
@@ -136,19 +106,6 @@ get_selected_domain (ScmPersonDialog *self)
   if (selected == GTK_INVALID_LIST_POSITION || selected >= self->domains->len)
     return NULL;
   return self->domains->pdata[selected];
-}
-
-static void
-select_id (AdwComboRow *row,
-           GArray      *ids,
-           gint64       id)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (g_array_index (ids, gint64, i) == id)
-      {
-        adw_combo_row_set_selected (row, i);
-        return;
-      }
 }
 
 /* What scm_store_find_delegating_domain() accepts: the domain itself, or
@@ -176,8 +133,8 @@ domain_covers (ScmDomain  *domain,
 static char *
 dup_delegation_name (ScmPersonDialog *self)
 {
-  gint64 organization_id = get_selected_id (self->organization_row, self->organization_ids);
-  gint64 department_id = get_selected_id (self->department_row, self->department_ids);
+  gint64 organization_id = scm_dialog_get_selected_id (self->organization_row, self->organization_ids);
+  gint64 department_id = scm_dialog_get_selected_id (self->department_row, self->department_ids);
   const char *organization = scm_list_index_get_organization_name (self->index, organization_id);
 
   if (department_id == 0)
@@ -199,8 +156,8 @@ replace_names (GtkStringList *list,
 static void
 department_changed_cb (ScmPersonDialog *self)
 {
-  gint64 organization_id = get_selected_id (self->organization_row, self->organization_ids);
-  gint64 department_id = get_selected_id (self->department_row, self->department_ids);
+  gint64 organization_id = scm_dialog_get_selected_id (self->organization_row, self->organization_ids);
+  gint64 department_id = scm_dialog_get_selected_id (self->department_row, self->department_ids);
   GPtrArray *all = scm_list_index_get_domains (self->index);
   ScmDomain *previous = get_selected_domain (self);
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
@@ -237,7 +194,7 @@ department_changed_cb (ScmPersonDialog *self)
 static void
 organization_changed_cb (ScmPersonDialog *self)
 {
-  gint64 organization_id = get_selected_id (self->organization_row, self->organization_ids);
+  gint64 organization_id = scm_dialog_get_selected_id (self->organization_row, self->organization_ids);
   g_autoptr (GPtrArray) departments = scm_list_index_list_departments (self->index, organization_id);
   g_autofree const char **names = g_new0 (const char *, departments->len + 2);
   gint64 zero = 0;
@@ -266,10 +223,10 @@ check_delegation (ScmPersonDialog  *self,
 {
   g_autofree char *delegation = NULL;
 
-  if (get_selected_id (self->organization_row, self->organization_ids) == 0)
-    {
-      g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           _("Add an organization and delegate a domain to it first."));
+  if (scm_dialog_get_selected_id (self->organization_row, self->organization_ids) == 0)
+               {
+                 g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
+                                      _("Add an organization and delegate a domain to it first."));
       return FALSE;
     }
   if (get_selected_domain (self) == NULL)
@@ -436,21 +393,21 @@ validate (ScmPersonDialog *self)
                                                  &alternative_emails_error);
   valid &= alternative_emails_error == NULL;
 
-  set_field_error (self->delegation_error, GTK_WIDGET (self->domain_row), delegation_error, TRUE);
-  set_field_error (self->first_name_error, GTK_WIDGET (self->first_name_row), first_name_error,
-                   should_show (self->first_name_row));
-  set_field_error (self->middle_name_error, GTK_WIDGET (self->middle_name_row), middle_name_error, TRUE);
-  set_field_error (self->last_name_error, GTK_WIDGET (self->last_name_row), last_name_error,
-                   should_show (self->last_name_row));
-  set_field_error (self->email_error, GTK_WIDGET (self->email_row), email_error,
-                   should_show (self->email_row));
-  set_field_error (self->phone_error, GTK_WIDGET (self->phone_row), phone_error, TRUE);
-  set_field_error (self->common_name_error, GTK_WIDGET (self->common_name_row), common_name_error, TRUE);
-  set_field_error (self->secret_error, GTK_WIDGET (self->secret_row), secret_error, TRUE);
-  set_field_error (self->upn_error, GTK_WIDGET (self->upn_row), upn_error, TRUE);
-  set_field_error (self->eppn_error, GTK_WIDGET (self->eppn_row), eppn_error, TRUE);
-  set_field_error (self->alternative_emails_error, GTK_WIDGET (self->alternative_emails_row),
-                   alternative_emails_error, TRUE);
+  scm_dialog_set_field_error (self->delegation_error, GTK_WIDGET (self->domain_row), delegation_error, TRUE);
+  scm_dialog_set_field_error (self->first_name_error, GTK_WIDGET (self->first_name_row), first_name_error,
+                              should_show (self->first_name_row));
+  scm_dialog_set_field_error (self->middle_name_error, GTK_WIDGET (self->middle_name_row), middle_name_error, TRUE);
+  scm_dialog_set_field_error (self->last_name_error, GTK_WIDGET (self->last_name_row), last_name_error,
+                              should_show (self->last_name_row));
+  scm_dialog_set_field_error (self->email_error, GTK_WIDGET (self->email_row), email_error,
+                              should_show (self->email_row));
+  scm_dialog_set_field_error (self->phone_error, GTK_WIDGET (self->phone_row), phone_error, TRUE);
+  scm_dialog_set_field_error (self->common_name_error, GTK_WIDGET (self->common_name_row), common_name_error, TRUE);
+  scm_dialog_set_field_error (self->secret_error, GTK_WIDGET (self->secret_row), secret_error, TRUE);
+  scm_dialog_set_field_error (self->upn_error, GTK_WIDGET (self->upn_row), upn_error, TRUE);
+  scm_dialog_set_field_error (self->eppn_error, GTK_WIDGET (self->eppn_row), eppn_error, TRUE);
+  scm_dialog_set_field_error (self->alternative_emails_error, GTK_WIDGET (self->alternative_emails_row),
+                              alternative_emails_error, TRUE);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->sponsor_row), high);
   update_strength (self);
@@ -687,8 +644,8 @@ save_activated (GtkWidget  *widget,
       scm_person_set_has_secret_id (data->person, scm_person_get_has_secret_id (self->person));
       scm_person_set_sponsor_validated (data->person, scm_person_get_sponsor_validated (self->person));
     }
-  scm_person_set_organization_id (data->person, get_selected_id (self->organization_row, self->organization_ids));
-  scm_person_set_department_id (data->person, get_selected_id (self->department_row, self->department_ids));
+  scm_person_set_organization_id (data->person, scm_dialog_get_selected_id (self->organization_row, self->organization_ids));
+  scm_person_set_department_id (data->person, scm_dialog_get_selected_id (self->department_row, self->department_ids));
   scm_person_set_domain_id (data->person, domain ? scm_domain_get_id (domain) : 0);
   scm_person_set_first_name (data->person, first_name);
   scm_person_set_middle_name (data->person, middle_name);
@@ -900,8 +857,8 @@ scm_person_dialog_new (GtkWindow    *parent,
       const char * const *alternative_emails = scm_person_get_secondary_emails (person);
       g_autofree char *alternatives = alternative_emails ? g_strjoinv (", ", (char **) alternative_emails) : NULL;
 
-      select_id (self->organization_row, self->organization_ids, scm_person_get_organization_id (person));
-      select_id (self->department_row, self->department_ids, scm_person_get_department_id (person));
+      scm_dialog_select_id (self->organization_row, self->organization_ids, scm_person_get_organization_id (person));
+      scm_dialog_select_id (self->department_row, self->department_ids, scm_person_get_department_id (person));
       for (guint i = 0; i < self->domains->len; i++)
         if (scm_domain_get_id (self->domains->pdata[i]) == scm_person_get_domain_id (person))
           adw_combo_row_set_selected (self->domain_row, i);
