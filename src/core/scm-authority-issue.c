@@ -498,15 +498,23 @@ run_parallel (GPtrArray    *jobs,
     g_thread_join (g_ptr_array_index (threads, t));
 }
 
-/* Runs @body inside one transaction when there are several jobs, so a
- * batch costs one fsync per phase; a single job uses the store's own
- * transactions. */
+/* One transaction when there are several jobs, so a batch costs one
+ * fsync per phase; a single job uses the store's own transactions, unless
+ * it is a renewal, whose link must be committed with the certificate. */
+static gboolean
+needs_transaction (GPtrArray *jobs)
+{
+  return jobs->len >= 2
+         || (jobs->len == 1
+             && ((IssueJob *) g_ptr_array_index (jobs, 0))->request.renews_certificate_id != 0);
+}
+
 static gboolean
 begin_batch (ScmStore  *store,
              GPtrArray *jobs,
              GError   **error)
 {
-  return jobs->len < 2 || scm_store_begin (store, error);
+  return !needs_transaction (jobs) || scm_store_begin (store, error);
 }
 
 static gboolean
@@ -514,7 +522,7 @@ commit_batch (ScmStore  *store,
               GPtrArray *jobs,
               GError   **error)
 {
-  return jobs->len < 2 || scm_store_commit (store, error);
+  return !needs_transaction (jobs) || scm_store_commit (store, error);
 }
 
 static void
@@ -583,10 +591,14 @@ complete_jobs (ScmAuthority *self,
           if (job->error != NULL)
             continue;
           sans = g_strjoinv (",", job->info->emails);
-          scm_store_complete_certificate (store, job->row_id, job->certificate_der,
-                                          job->info->subject, sans, job->info->not_before,
-                                          job->info->not_after, job->info->fingerprint,
-                                          &job->error);
+          if (scm_store_complete_certificate (store, job->row_id, job->certificate_der,
+                                              job->info->subject, sans, job->info->not_before,
+                                              job->info->not_after, job->info->fingerprint,
+                                              &job->error)
+              && job->request.renews_certificate_id != 0)
+            scm_store_set_certificate_renewed_from (store, job->row_id,
+                                                    job->request.renews_certificate_id,
+                                                    &job->error);
         }
       /* A failed commit has already undone the transaction. */
       committed = commit_batch (store, jobs, &error);

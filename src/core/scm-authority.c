@@ -466,6 +466,12 @@ owner_is_alive (const char *owner)
   return g_strv_length (fields) > 19 && g_str_equal (fields[19], parts[2]);
 }
 
+gboolean
+scm_authority_process_is_alive (const char *owner)
+{
+  return owner_is_alive (owner);
+}
+
 guint
 scm_authority_reconcile (ScmStore *store,
                          GError  **error)
@@ -554,6 +560,61 @@ scm_authority_revoke (ScmAuthority        *self,
 
   crl = scm_authority_publish_crl (self, error);
   return crl != NULL;
+}
+
+gboolean
+scm_authority_revoke_person (ScmAuthority        *self,
+                             gint64               person_id,
+                             ScmRevocationReason  reason,
+                             GPtrArray          **out_revoked,
+                             GError             **error)
+{
+  g_autoptr (GPtrArray) certificates = NULL;
+  g_autoptr (GPtrArray) revoked = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GBytes) crl = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (SCM_IS_AUTHORITY (self), FALSE);
+  g_return_val_if_fail (out_revoked == NULL || *out_revoked == NULL, FALSE);
+
+  /* All of them or none: a person leaving must not keep one by accident. */
+  if (!scm_store_begin (self->store, error))
+    return FALSE;
+  certificates = scm_store_list_certificates (self->store, person_id, error);
+  if (certificates == NULL)
+    {
+      scm_store_rollback (self->store);
+      return FALSE;
+    }
+  for (guint i = 0; i < certificates->len; i++)
+    {
+      ScmCertificate *certificate = g_ptr_array_index (certificates, i);
+
+      if (scm_certificate_get_status (certificate) != SCM_CERT_STATUS_ISSUED
+          || scm_certificate_get_not_after (certificate) <= now)
+        continue;
+      if (!scm_store_revoke_certificate (self->store, scm_certificate_get_id (certificate), reason,
+                                         now, error))
+        {
+          scm_store_rollback (self->store);
+          return FALSE;
+        }
+      g_ptr_array_add (revoked, g_object_ref (certificate));
+    }
+  if (!scm_store_commit (self->store, error))
+    return FALSE;
+
+  if (revoked->len > 0)
+    {
+      /* The revocations stand even if signing fails now: the next CRL
+       * request re-signs (scm_authority_get_crl() sees them). */
+      crl = scm_authority_publish_crl (self, error);
+      if (crl == NULL)
+        return FALSE;
+    }
+  if (out_revoked != NULL)
+    *out_revoked = g_steal_pointer (&revoked);
+  return TRUE;
 }
 
 /* Signs a CRL of @issuer's revoked certificates and stores it with the

@@ -35,6 +35,7 @@ typedef struct
   gint64 form_id;                   /* 0 when issued outside a form */
   gint64 account_id;
   ScmRequestedVia requested_via;
+  gint64 renews_certificate_id;     /* a renewal: the certificate it replaces, or 0 */
 } ScmIssueRequest;
 
 typedef struct
@@ -99,6 +100,16 @@ gboolean        scm_authority_revoke             (ScmAuthority       *self,
                                                   ScmRevocationReason reason,
                                                   GError            **error);
 
+/* Revokes every valid certificate of @person_id (issued, not expired) in
+ * one transaction, then publishes one new CRL; *@out_revoked (nullable)
+ * gets the revoked certificates (ScmCertificate, as they were before). A
+ * person without valid certificates is not an error: nothing changes. */
+gboolean        scm_authority_revoke_person      (ScmAuthority        *self,
+                                                  gint64               person_id,
+                                                  ScmRevocationReason  reason,
+                                                  GPtrArray          **out_revoked,
+                                                  GError             **error);
+
 /* Signs and stores a new CRL with the next CRL number; returns its DER. */
 GBytes         *scm_authority_publish_crl        (ScmAuthority       *self,
                                                   GError            **error);
@@ -116,6 +127,9 @@ guint           scm_authority_reconcile          (ScmStore           *store,
 
 /* "host:pid:start-time" of this process, recorded on pending rows. */
 char           *scm_authority_process_owner      (void);
+/* FALSE when @owner (as above) names a process of this host that has
+ * stopped; another host's processes are assumed alive. */
+gboolean        scm_authority_process_is_alive   (const char         *owner);
 
 /* The enrollment base URL of certificates' CDP and AIA (setting
  * server.public-url), or NULL. */

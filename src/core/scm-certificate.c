@@ -34,6 +34,7 @@ struct _ScmCertificate
   gint64 revoked_at;
   ScmRevocationReason revocation_reason;
   char *failure_reason;
+  gint64 renewed_from;
 };
 
 G_DEFINE_FINAL_TYPE (ScmCertificate, scm_certificate, G_TYPE_OBJECT)
@@ -65,6 +66,7 @@ enum
   PROP_REVOKED_AT,
   PROP_REVOCATION_REASON,
   PROP_FAILURE_REASON,
+  PROP_RENEWED_FROM,
   N_PROPS
 };
 
@@ -121,6 +123,10 @@ scm_certificate_get_property (GObject    *object,
 
     case PROP_FORM_ID:
       g_value_set_int64 (value, self->form_id);
+      break;
+
+    case PROP_RENEWED_FROM:
+      g_value_set_int64 (value, self->renewed_from);
       break;
 
     case PROP_ACCOUNT_ID:
@@ -234,6 +240,10 @@ scm_certificate_set_property (GObject      *object,
       scm_certificate_set_form_id (self, g_value_get_int64 (value));
       break;
 
+    case PROP_RENEWED_FROM:
+      scm_certificate_set_renewed_from (self, g_value_get_int64 (value));
+      break;
+
     case PROP_ACCOUNT_ID:
       scm_certificate_set_account_id (self, g_value_get_int64 (value));
       break;
@@ -337,6 +347,9 @@ scm_certificate_class_init (ScmCertificateClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FORM_ID] =
     g_param_spec_int64 ("form-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RENEWED_FROM] =
+    g_param_spec_int64 ("renewed-from", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ACCOUNT_ID] =
     g_param_spec_int64 ("account-id", NULL, NULL, 0, G_MAXINT64, 0,
@@ -555,6 +568,29 @@ scm_certificate_set_form_id (ScmCertificate *self,
 
   self->form_id = form_id;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FORM_ID]);
+}
+
+/* The id of the certificate this one renewed (same subject, new key),
+ * or 0. */
+gint64
+scm_certificate_get_renewed_from (ScmCertificate *self)
+{
+  g_return_val_if_fail (SCM_IS_CERTIFICATE (self), 0);
+
+  return self->renewed_from;
+}
+
+void
+scm_certificate_set_renewed_from (ScmCertificate *self,
+                                  gint64          renewed_from)
+{
+  g_return_if_fail (SCM_IS_CERTIFICATE (self));
+
+  if (self->renewed_from == renewed_from)
+    return;
+
+  self->renewed_from = renewed_from;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RENEWED_FROM]);
 }
 
 /* The account it was requested through, or 0. */

@@ -88,5 +88,8 @@ void                scm_certificate_set_revocation_reason (ScmCertificate     *s
 const char         *scm_certificate_get_failure_reason    (ScmCertificate     *self);
 void                scm_certificate_set_failure_reason    (ScmCertificate     *self,
                                                            const char         *failure_reason);
+gint64              scm_certificate_get_renewed_from      (ScmCertificate     *self);
+void                scm_certificate_set_renewed_from      (ScmCertificate     *self,
+                                                           gint64              renewed_from);
 
 G_END_DECLS

@@ -356,3 +356,165 @@ scm_mail_template_test (const char *server,
       "who enroll.\n"),
     server);
 }
+
+/* The form's help text, help link and contact, as the mails end. */
+static void
+append_form_help (GString *text,
+                  ScmForm *form)
+{
+  const char *help_text = scm_form_get_help_text (form);
+  const char *link_text = scm_form_get_help_link_text (form);
+  const char *link_url = scm_form_get_help_link_url (form);
+  const char *contact = scm_form_get_contact (form);
+
+  if (help_text != NULL && *help_text != '\0')
+    g_string_append_printf (text, "\n%s\n", help_text);
+  if (link_url != NULL && *link_url != '\0')
+    {
+      if (link_text != NULL && *link_text != '\0')
+        g_string_append_printf (text, "\n%s: %s\n", link_text, link_url);
+      else
+        g_string_append_printf (text, "\n%s\n", link_url);
+    }
+  if (contact != NULL && *contact != '\0')
+    {
+      g_string_append (text, "\n");
+      /* Translators: %s says whom to contact (a name, an address…). */
+      g_string_append_printf (text, _("Questions? Contact %s."), contact);
+      g_string_append (text, "\n");
+    }
+}
+
+void
+scm_mail_template_expiry_notice (const char *email,
+                                 const char *serial,
+                                 const char *profile_name,
+                                 gint64      not_after,
+                                 guint       days_left,
+                                 const char *renewal_url,
+                                 ScmForm    *form,
+                                 char      **subject,
+                                 char      **body)
+{
+  g_autoptr(GDateTime) until = g_date_time_new_from_unix_utc (not_after);
+  g_autofree char *date = until != NULL ? g_date_time_format (until, "%Y-%m-%d %H:%M UTC")
+                                        : g_strdup ("?");
+  GString *text;
+
+  g_return_if_fail (email != NULL && serial != NULL);
+  g_return_if_fail (subject != NULL && body != NULL);
+  g_return_if_fail (form == NULL || SCM_IS_FORM (form));
+
+  *subject = g_strdup_printf (
+    /* Translators: the subject of the expiry reminder; %u is a number of days. */
+    g_dngettext (GETTEXT_PACKAGE, "Your certificate expires in %u day",
+                 "Your certificate expires in %u days", days_left),
+    days_left);
+
+  text = g_string_new (NULL);
+  g_string_append (text, _("Hello,"));
+  g_string_append (text, "\n\n");
+  /* Translators: %s are the certificate profile, the email address, the
+   * serial number and the expiry date and time. */
+  g_string_append_printf (text, _("your certificate “%s” for %s (serial number %s) expires on %s."),
+                          profile_name != NULL ? profile_name : "", email, serial, date);
+  g_string_append (text, "\n\n");
+  if (renewal_url != NULL)
+    {
+      g_string_append (text, _("To keep using it, get a new certificate before then: open this "
+                               "link with ScmEnroll (Enroll a Certificate) and sign in as before:"));
+      g_string_append_printf (text, "\n\n    %s\n", renewal_url);
+    }
+  else
+    {
+      g_string_append (text, _("To keep using it, ask your administrator for a new certificate "
+                               "before then."));
+      g_string_append (text, "\n");
+    }
+  if (form != NULL)
+    append_form_help (text, form);
+  g_string_append (text, "\n");
+  g_string_append (text, _("Once you have the new certificate, import it where you used this one "
+                           "(browser, mail, VPN or Wi-Fi)."));
+  g_string_append (text, "\n");
+
+  *body = g_string_free (text, FALSE);
+}
+
+void
+scm_mail_template_expiry_summary (const char *listing,
+                                  guint       n_sent,
+                                  guint       n_failed,
+                                  char      **subject,
+                                  char      **body)
+{
+  GString *text;
+
+  g_return_if_fail (listing != NULL);
+  g_return_if_fail (subject != NULL && body != NULL);
+
+  *subject = g_strdup_printf (
+    /* Translators: the subject of the administrators' summary; %u is a number. */
+    g_dngettext (GETTEXT_PACKAGE, "ScmEnroll: %u certificate expiry notice",
+                 "ScmEnroll: %u certificate expiry notices", n_sent + n_failed),
+    n_sent + n_failed);
+
+  text = g_string_new (NULL);
+  g_string_append (text, _("Hello,"));
+  g_string_append (text, "\n\n");
+  g_string_append_printf (text,
+                          /* Translators: %u is a number of reminders. */
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "ScmEnroll reminded %u person that a certificate expires soon.",
+                                       "ScmEnroll reminded %u persons that a certificate expires soon.",
+                                       n_sent),
+                          n_sent);
+  if (n_failed > 0)
+    {
+      g_string_append (text, " ");
+      g_string_append_printf (text,
+                              /* Translators: %u is a number of reminders. */
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%u reminder could not be sent and will be tried again.",
+                                           "%u reminders could not be sent and will be tried again.",
+                                           n_failed),
+                              n_failed);
+    }
+  g_string_append (text, "\n\n");
+  g_string_append (text, listing);
+  if (!g_str_has_suffix (listing, "\n"))
+    g_string_append (text, "\n");
+
+  *body = g_string_free (text, FALSE);
+}
+
+void
+scm_mail_template_invitation (ScmForm    *form,
+                              const char *url,
+                              char      **subject,
+                              char      **body)
+{
+  GString *text;
+
+  g_return_if_fail (SCM_IS_FORM (form));
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (subject != NULL && body != NULL);
+
+  /* Translators: the subject of an invitation; %s is the enrollment form's name. */
+  *subject = g_strdup_printf (_("Get your certificate: %s"), scm_form_get_name (form));
+
+  text = g_string_new (NULL);
+  g_string_append (text, _("Hello,"));
+  g_string_append (text, "\n\n");
+  /* Translators: %s is the enrollment form's name. */
+  g_string_append_printf (text, _("you are invited to get a certificate through “%s”. Open this "
+                                  "link with ScmEnroll (Enroll a Certificate):"),
+                          scm_form_get_name (form));
+  g_string_append_printf (text, "\n\n    %s\n\n", url);
+  g_string_append (text, _("Paste the whole link, including the part after “#”: it lets ScmEnroll "
+                           "check that it talks to the right server."));
+  g_string_append (text, "\n");
+  append_form_help (text, form);
+
+  *body = g_string_free (text, FALSE);
+}

@@ -52,4 +52,35 @@ void    scm_mail_template_test              (const char *server,
                                              char      **subject,
                                              char      **body);
 
+/* The reminder that a certificate expires soon: which one (@serial,
+ * @profile_name, the person's @email), when (@not_after, unix seconds, in
+ * UTC; @days_left), how to renew (@renewal_url, the form's enrollment
+ * endpoint URL, or NULL when it was not issued through a form), and the
+ * form's help text and contact when @form is not NULL. */
+void    scm_mail_template_expiry_notice     (const char *email,
+                                             const char *serial,
+                                             const char *profile_name,
+                                             gint64      not_after,
+                                             guint       days_left,
+                                             const char *renewal_url,
+                                             ScmForm    *form,
+                                             char      **subject,
+                                             char      **body);
+
+/* The administrators' summary of one run of expiry notices: @listing has
+ * one line per notice, @n_sent and @n_failed count them. */
+void    scm_mail_template_expiry_summary    (const char *listing,
+                                             guint       n_sent,
+                                             guint       n_failed,
+                                             char      **subject,
+                                             char      **body);
+
+/* The invitation to enroll with @form at @url (its enrollment endpoint
+ * URL with the CA pin), with the form's help text, help link and
+ * contact. */
+void    scm_mail_template_invitation        (ScmForm    *form,
+                                             const char *url,
+                                             char      **subject,
+                                             char      **body);
+
 G_END_DECLS

@@ -333,9 +333,30 @@ static const char migration_2[] =
   "  created_at INTEGER NOT NULL"
   ");";
 
+/* Certificate lifecycle: which renewal a certificate came from (EST
+ * simplereenroll, the enroll window), and the expiry notices sent, one
+ * row per certificate and threshold. A notice is claimed ("sending",
+ * with the claiming process) before the mail goes out and marked "sent"
+ * after the server accepted it; see scm-expiry-notice.c for why. */
+static const char migration_3[] =
+  "ALTER TABLE certificates ADD COLUMN renewed_from INTEGER REFERENCES certificates (id);"
+  "CREATE INDEX certificates_renewed_from ON certificates (renewed_from);"
+  "CREATE INDEX certificates_expiry ON certificates (status, not_after);"
+  "CREATE TABLE expiry_notices ("
+  "  certificate_id INTEGER NOT NULL REFERENCES certificates (id),"
+  "  threshold_days INTEGER NOT NULL CHECK (threshold_days BETWEEN 1 AND 825),"
+  "  state TEXT NOT NULL CHECK (state IN ('sending', 'sent')),"
+  "  owner TEXT,"
+  "  claimed_at INTEGER NOT NULL,"
+  "  sent_at INTEGER,"
+  "  CHECK (state <> 'sent' OR sent_at IS NOT NULL),"
+  "  PRIMARY KEY (certificate_id, threshold_days)"
+  ") WITHOUT ROWID;";
+
 static const char *const migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 guint

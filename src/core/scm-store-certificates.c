@@ -17,7 +17,7 @@
   "SELECT c.id, c.issuer, c.serial, c.person_id, p.email, c.form_id, c.account_id," \
   " c.profile_id, pr.name, c.key_type, c.requested_via, c.status, c.owner, c.subject, c.sans," \
   " c.not_before, c.not_after, c.fingerprint, c.created_at, c.issued_at, c.revoked_at," \
-  " c.revocation_reason, c.failure_reason, " der \
+  " c.revocation_reason, c.failure_reason, c.renewed_from, " der \
   " FROM certificates c JOIN persons p ON p.id = c.person_id" \
   " JOIN profiles pr ON pr.id = c.profile_id"
 
@@ -61,7 +61,8 @@ certificate_from_row (sqlite3_stmt *stmt)
   scm_certificate_set_revoked_at (certificate, sqlite3_column_int64 (stmt, 20));
   scm_certificate_set_revocation_reason (certificate, sqlite3_column_int (stmt, 21));
   scm_certificate_set_failure_reason (certificate, scm_store_column_text (stmt, 22));
-  der = scm_store_column_bytes (stmt, 23);
+  scm_certificate_set_renewed_from (certificate, sqlite3_column_int64 (stmt, 23));
+  der = scm_store_column_bytes (stmt, 24);
   scm_certificate_set_der (certificate, der);
   return certificate;
 }
@@ -593,4 +594,77 @@ scm_store_get_latest_revocation (ScmStore   *self,
                               " WHERE issuer = ? AND status = 'revoked'", "t", issuer))
     return 0;
   return latest;
+}
+
+static gboolean
+set_renewed_from_tx (ScmStore *self,
+                     gint64    id,
+                     gint64    renewed_from,
+                     GError  **error)
+{
+  g_autoptr(ScmCertificate) certificate = scm_store_get_certificate (self, id, error);
+  g_autoptr(ScmCertificate) previous = NULL;
+  g_autofree char *message = NULL;
+
+  if (certificate == NULL)
+    return FALSE;
+  previous = scm_store_get_certificate (self, renewed_from, error);
+  if (previous == NULL)
+    return FALSE;
+  if (renewed_from == id
+      || scm_certificate_get_person_id (previous) != scm_certificate_get_person_id (certificate))
+    {
+      g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
+                   "Certificate %s cannot renew certificate %s: a renewal is a newer "
+                   "certificate of the same person.",
+                   scm_certificate_get_serial (certificate), scm_certificate_get_serial (previous));
+      return FALSE;
+    }
+  if (!scm_store_run (self, error, "UPDATE certificates SET renewed_from = ? WHERE id = ?", "ii",
+                      renewed_from, id))
+    return FALSE;
+
+  message = g_strdup_printf ("Certificate of %s renews certificate %s",
+                             scm_certificate_get_person_email (certificate),
+                             scm_certificate_get_serial (previous));
+  return scm_store_audit (self, NULL, "certificate.renew", scm_certificate_get_serial (certificate),
+                          SCM_AUDIT_SUCCESS, message, error);
+}
+
+gboolean
+scm_store_set_certificate_renewed_from (ScmStore *self,
+                                        gint64    id,
+                                        gint64    renewed_from,
+                                        GError  **error)
+{
+  g_return_val_if_fail (SCM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  SCM_STORE_LOCK (self);
+
+  return SCM_STORE_ATOMIC (self, error, set_renewed_from_tx (self, id, renewed_from, error));
+}
+
+GPtrArray *
+scm_store_list_expiring_certificates (ScmStore *self,
+                                      gint64    now,
+                                      gint64    until,
+                                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), NULL);
+
+  SCM_STORE_LOCK (self);
+
+  /* A certificate already renewed by a valid one needs no reminder. */
+  stmt = scm_store_query (self, error,
+                          CERTIFICATE_SELECT ("NULL")
+                          " WHERE c.status = 'issued' AND c.not_after > ?1 AND c.not_after <= ?2"
+                          " AND p.deleted_at IS NULL"
+                          " AND NOT EXISTS (SELECT 1 FROM certificates r"
+                          "   WHERE r.renewed_from = c.id AND r.status = 'issued'"
+                          "   AND r.not_after > ?1)"
+                          " ORDER BY c.not_after, c.id", "ii", now, until);
+  return scm_store_fetch_all (self, stmt, certificate_from_row, error);
 }

@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 
 #include "scm-error.h"
+#include "scm-expiry-notice.h"
 #include "scm-store-private.h"
 #include "scm-validate.h"
 
@@ -959,6 +960,16 @@ check_form (ScmStore   *self,
             const char *key,
             const char *value,
             GError    **error);
+static gboolean
+check_day_list (ScmStore   *self,
+                const char *key,
+                const char *value,
+                GError    **error);
+static gboolean
+check_email_list (ScmStore   *self,
+                  const char *key,
+                  const char *value,
+                  GError    **error);
 
 static const SettingInfo settings_info[] = {
   { "server.listen", NULL, check_listen },
@@ -976,6 +987,8 @@ static const SettingInfo settings_info[] = {
   { "limits.lockout-minutes", "15", check_integer, 1, 10080 },
   { "est.default-form", NULL, check_form },
   { "crl.next-update-days", "7", check_integer, 1, 365 },
+  { "notify.expiry-days", "30,7,1", check_day_list },
+  { "notify.admin-emails", NULL, check_email_list },
 };
 
 static const SettingInfo *
@@ -1127,6 +1140,28 @@ check_form (ScmStore   *self,
     return FALSE;
   form = scm_store_find_form_by_uri_extension (self, value, error);
   return form != NULL;
+}
+
+static gboolean
+check_day_list (ScmStore   *self,
+                const char *key,
+                const char *value,
+                GError    **error)
+{
+  g_autoptr(GArray) days = scm_expiry_notice_parse_days (value, error);
+
+  return days != NULL;
+}
+
+static gboolean
+check_email_list (ScmStore   *self,
+                  const char *key,
+                  const char *value,
+                  GError    **error)
+{
+  g_auto(GStrv) emails = scm_expiry_notice_parse_emails (value, error);
+
+  return emails != NULL;
 }
 
 const char * const *

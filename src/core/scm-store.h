@@ -87,7 +87,10 @@ gboolean       scm_store_in_transaction            (ScmStore   *self);
  * smtp.host, smtp.port (1..65535), smtp.security (starttls|tls|none),
  * smtp.username, smtp.password, smtp.from, limits.max-attempts (default
  * 5), limits.lockout-minutes (default 15), est.default-form (a form's URI
- * extension), crl.next-update-days (default 7).
+ * extension), crl.next-update-days (default 7), notify.expiry-days (days
+ * before expiry that people are reminded, "30,7,1" by default; empty: no
+ * notices), notify.admin-emails (addresses, comma-separated, that get a
+ * summary of each run's notices).
  *
  * smtp.password is a credential: it is the only secret the database keeps
  * readable (SMTP servers need it in clear), it never appears in the audit
@@ -565,6 +568,55 @@ guint           scm_store_count_valid_certificates     (ScmStore           *self
                                                         gint64              person_id,
                                                         gint64              profile_id,
                                                         gint64              now);
+
+/* Records that certificate @id renews certificate @renewed_from (same
+ * person; EST simplereenroll, the enroll window's renewal), audited as
+ * "certificate.renew". */
+gboolean        scm_store_set_certificate_renewed_from (ScmStore           *self,
+                                                        gint64              id,
+                                                        gint64              renewed_from,
+                                                        GError            **error);
+/* Issued certificates of persons that are not deleted, expiring in
+ * (@now, @until], soonest first, without DER; a certificate that a valid
+ * renewal replaced is left out. */
+GPtrArray      *scm_store_list_expiring_certificates   (ScmStore           *self,
+                                                        gint64              now,
+                                                        gint64              until,
+                                                        GError            **error);
+
+/* Expiry notices ------------------------------------------------------------------------ */
+
+/* TRUE if the process named by @owner (scm_authority_process_owner())
+ * may still be running. */
+typedef gboolean (*ScmStoreOwnerAliveFunc) (const char *owner);
+
+/* Claims the notice of certificate @certificate_id for @threshold_days
+ * for @owner before it is mailed. *@out_claimed is FALSE when it was
+ * sent already, or another live process (@owner_alive says) claimed it;
+ * a claim left by a process that stopped is taken over. */
+gboolean        scm_store_claim_expiry_notice          (ScmStore              *self,
+                                                        gint64                 certificate_id,
+                                                        guint                  threshold_days,
+                                                        const char            *owner,
+                                                        gint64                 now,
+                                                        ScmStoreOwnerAliveFunc owner_alive,
+                                                        gboolean              *out_claimed,
+                                                        GError               **error);
+/* Ends a claim: @sent marks the notice sent; otherwise the claim is
+ * dropped so that the next run tries again. Audited as
+ * "certificate.expiry-notice" on @object with @message either way. */
+gboolean        scm_store_complete_expiry_notice       (ScmStore   *self,
+                                                        gint64      certificate_id,
+                                                        guint       threshold_days,
+                                                        gboolean    sent,
+                                                        const char *object,
+                                                        const char *message,
+                                                        gint64      now,
+                                                        GError    **error);
+/* TRUE if that notice was sent. */
+gboolean        scm_store_expiry_notice_sent           (ScmStore   *self,
+                                                        gint64      certificate_id,
+                                                        guint       threshold_days);
 
 /* Enrollment state: confirmation codes, sessions, lockout ----------------------------------- */
 
