@@ -8,4 +8,8 @@ cd "$(dirname "$0")/.."
 build-aux/install-deps.sh
 [ -f build/build.ninja ] || meson setup build
 meson compile -C build
+# Uninstalled, the app finds its GSettings schema (compiled into the build
+# directory) only through GSETTINGS_SCHEMA_DIR.
+GSETTINGS_SCHEMA_DIR="$PWD/build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
+export GSETTINGS_SCHEMA_DIR
 exec build/src/scm-enroll "$@"

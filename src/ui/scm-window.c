@@ -222,10 +222,68 @@ scm_window_class_init (ScmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
+/* NULL when the schema is not installed (an uninstalled build run without
+ * GSETTINGS_SCHEMA_DIR): the window then simply opens at its default size,
+ * where g_settings_new() would abort. */
+static GSettings *
+window_settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("Schema %s is not installed; the window size is not kept", SCHEMA_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+restore_window_state (ScmWindow *self)
+{
+  g_autoptr (GSettings) settings = window_settings_new ();
+
+  if (settings == NULL)
+    return;
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static gboolean
+save_window_state_cb (GtkWindow *window)
+{
+  g_autoptr (GSettings) settings = window_settings_new ();
+  gboolean maximized = gtk_window_is_maximized (window);
+  int width;
+  int height;
+
+  if (settings == NULL)
+    return FALSE;
+  /* A maximized window keeps the size it had before, to return to it. */
+  if (!maximized)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      /* The schema's range: a smaller window (possible in tests) is
+       * remembered at the smallest size the schema allows. */
+      g_settings_set_int (settings, "window-width", CLAMP (width, 360, G_MAXINT16));
+      g_settings_set_int (settings, "window-height", CLAMP (height, 294, G_MAXINT16));
+    }
+  g_settings_set_boolean (settings, "window-maximized", maximized);
+  return FALSE;
+}
+
 static void
 scm_window_init (ScmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  restore_window_state (self);
+  g_signal_connect (self, "close-request", G_CALLBACK (save_window_state_cb), NULL);
   stack_visible_child_changed_cb (self);
 }
 
