@@ -152,23 +152,28 @@ scm_ctl_revoke (ScmCtl *ctl,
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *reason_name = NULL;
+  g_autofree char *person = NULL;
   ScmRevocationReason reason = SCM_REVOCATION_UNSPECIFIED;
   ScmAuthority *authority;
   const GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason_name,
       N_("unspecified, key-compromise, affiliation-changed, superseded or cessation-of-operation"), N_("R") },
+    { "person", 0, 0, G_OPTION_ARG_STRING, &person,
+      N_("Revoke every valid certificate of this person instead of one SERIAL"), N_("EMAIL") },
     { NULL }
   };
 
-  if (!scm_ctl_parse_options (ctl, _("SERIAL"), _("Revoke a certificate and publish a new CRL."),
+  if (!scm_ctl_parse_options (ctl, _("(SERIAL | --person EMAIL)"), _("Revoke a certificate, or all of a person's, and publish a new CRL."),
                               entries, &argc, &argv))
     return SCM_CTL_EXIT_USAGE;
-  if (argc != 2)
-    return scm_ctl_usage_error (ctl, _("expected the certificate's SERIAL (hex)"));
+  if (argc != (person != NULL ? 1 : 2))
+    return scm_ctl_usage_error (ctl, _("expected the certificate's SERIAL (hex), or --person EMAIL"));
   if (reason_name != NULL && !scm_revocation_reason_from_string (reason_name, &reason))
     return scm_ctl_usage_error (ctl, _("unknown reason “%s”; use unspecified, key-compromise, "
                                        "affiliation-changed, superseded or cessation-of-operation"),
                                 reason_name);
+  if (person != NULL)
+    return scm_ctl_revoke_person (ctl, person, reason);
 
   authority = scm_ctl_get_authority (ctl, &error);
   if (authority == NULL)

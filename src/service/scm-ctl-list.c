@@ -322,15 +322,25 @@ list_certificates (ScmStore *store,
                    GError  **error)
 {
   g_autoptr (GPtrArray) items = scm_store_list_certificates (store, 0, error);
+  g_autoptr (GHashTable) serials = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   JsonArray *array;
 
   if (items == NULL)
     return NULL;
+  /* A renewal names the serial it renewed: the chain of renewals. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      ScmCertificate *certificate = g_ptr_array_index (items, i);
+
+      g_hash_table_insert (serials, g_memdup2 (&(gint64) { scm_certificate_get_id (certificate) }, sizeof (gint64)),
+                           (gpointer) scm_certificate_get_serial (certificate));
+    }
   array = json_array_new ();
   for (guint i = 0; i < items->len; i++)
     {
       ScmCertificate *certificate = g_ptr_array_index (items, i);
       JsonObject *object = json_object_new ();
+      gint64 renewed_from = scm_certificate_get_renewed_from (certificate);
 
       set_string (object, "serial", scm_certificate_get_serial (certificate));
       set_string (object, "email", scm_certificate_get_person_email (certificate));
@@ -346,6 +356,8 @@ list_certificates (ScmStore *store,
                     scm_revocation_reason_to_string (scm_certificate_get_revocation_reason (certificate)));
       if (scm_certificate_get_status (certificate) == SCM_CERT_STATUS_FAILED)
         set_string (object, "failure_reason", scm_certificate_get_failure_reason (certificate));
+      if (renewed_from != 0)
+        set_string (object, "renewed_from", g_hash_table_lookup (serials, &renewed_from));
       json_array_add_object_element (array, object);
     }
   return array;

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "scm-ctl.h"
+#include "scm-types.h"
 
 G_BEGIN_DECLS
 
@@ -79,5 +80,17 @@ int scm_ctl_ca_set_passphrase (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_mail_test        (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_serve            (ScmCtl *ctl, int argc, char **argv);
 int scm_ctl_enroll           (ScmCtl *ctl, int argc, char **argv);
+int scm_ctl_bulk_issue       (ScmCtl *ctl, int argc, char **argv);
+int scm_ctl_notify_expiring  (ScmCtl *ctl, int argc, char **argv);
+int scm_ctl_invite           (ScmCtl *ctl, int argc, char **argv);
+
+/* `revoke --person EMAIL`: every valid certificate of the person. */
+int  scm_ctl_revoke_person   (ScmCtl              *ctl,
+                              const char          *email,
+                              ScmRevocationReason  reason);
+/* serve's hourly upkeep, in a thread: re-signs the CRL when it is near
+ * its next update and sends the expiry notices that are due. */
+void scm_ctl_run_upkeep      (ScmAuthority        *authority,
+                              GCancellable        *cancellable);
 
 G_END_DECLS
