@@ -11,6 +11,7 @@ PACKAGES="
   xvfb xauth dbus dbus-x11 imagemagick
   openssl sqlite3 libnss3-tools gnutls-bin default-jre-headless
   strongswan-pki libstrongswan-extra-plugins curl
+  python3 python3-gi gir1.2-atspi-2.0 at-spi2-core librsvg2-bin xdotool
 "
 
 missing=""
