@@ -30,6 +30,7 @@ struct _ScmEnrollmentClient
   GTlsCertificate *accepted;  /* the peer certificate the pin check passed */
   char *token;
   guint retry_after;
+  gint64 code_expires_at;
 };
 
 G_DEFINE_TYPE (ScmEnrollmentClient, scm_enrollment_client, G_TYPE_OBJECT)
@@ -498,6 +499,11 @@ call_async (ScmEnrollmentClient *self,
       return;
     }
   g_object_set_data (G_OBJECT (call->msg), "scm-client", self);
+  /* libsoup opens a new connection (a TLS handshake) for every POST unless
+   * told it may be resent. Ours may: libsoup resends only when a kept-alive
+   * connection closed before any answer, and a session gets at most one
+   * certificate, so a resent request never issues a second one. */
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_IDEMPOTENT);
   g_signal_connect (call->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), call);
   soup_message_headers_replace (soup_message_get_request_headers (call->msg), "Accept",
                                 SCM_HTTP_JSON_TYPE ", " SCM_HTTP_PROBLEM_JSON_TYPE);
@@ -616,6 +622,13 @@ scm_enrollment_client_get_retry_after (ScmEnrollmentClient *self)
   return self->retry_after;
 }
 
+gint64
+scm_enrollment_client_get_code_expires_at (ScmEnrollmentClient *self)
+{
+  g_return_val_if_fail (SCM_IS_ENROLLMENT_CLIENT (self), 0);
+  return self->code_expires_at;
+}
+
 static char *
 form_path (ScmEnrollmentClient *self,
            const char          *what)
@@ -697,6 +710,7 @@ scm_enrollment_client_request_confirmation_finish (ScmEnrollmentClient *self,
                                               scm_enrollment_client_request_confirmation_async,
                                               error);
   const char *id = member_string (object, "confirmation_id");
+  JsonNode *expires_in = object != NULL ? json_object_get_member (object, "expires_in") : NULL;
 
   if (object == NULL)
     return NULL;
@@ -707,6 +721,12 @@ scm_enrollment_client_request_confirmation_finish (ScmEnrollmentClient *self,
                      "ask your administrator."), self->base_url);
       return NULL;
     }
+  /* A resend invalidates the previous code, so only the newest counts. */
+  self->code_expires_at = 0;
+  if (expires_in != NULL && JSON_NODE_HOLDS_VALUE (expires_in)
+      && json_node_get_value_type (expires_in) == G_TYPE_INT64 && json_node_get_int (expires_in) > 0)
+    self->code_expires_at = g_get_real_time ()
+                            + MIN (json_node_get_int (expires_in), G_MAXINT32) * G_USEC_PER_SEC;
   return g_strdup (id);
 }
 

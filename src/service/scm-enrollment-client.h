@@ -109,6 +109,11 @@ const char          *scm_enrollment_client_get_pin       (ScmEnrollmentClient *s
 const char          *scm_enrollment_client_get_session   (ScmEnrollmentClient *self);
 /* Seconds to wait after the last LOCKED_OUT error (0 if unknown). */
 guint                scm_enrollment_client_get_retry_after (ScmEnrollmentClient *self);
+/* When the last mailed code stops working, in g_get_real_time()
+ * microseconds (0 before any code was sent or if the server did not
+ * say): the server refuses an expired code with the generic answer, so
+ * only the client can tell the person to ask for a new one. */
+gint64               scm_enrollment_client_get_code_expires_at (ScmEnrollmentClient *self);
 
 /* GET /api/v1/forms/EXT → {name, type, authentication, help, contact} */
 void        scm_enrollment_client_get_form_async               (ScmEnrollmentClient *self,

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "scm-application.h"
+#include "scm-enroll-window.h"
 #include "scm-error.h"
 #include "scm-secret.h"
 #include "scm-store.h"
@@ -21,6 +22,9 @@ struct _ScmApplication
   char *state_message;
   ScmAuthority *authority;
   GCancellable *cancellable;
+
+  gboolean enroll_only;   /* --enroll: an end user's machine, no data directory */
+  char *enroll_url;
 };
 
 G_DEFINE_FINAL_TYPE (ScmApplication, scm_application, ADW_TYPE_APPLICATION)
@@ -158,6 +162,9 @@ static const GOptionEntry option_entries[] = {
     N_("Use DIR for the database, the CA and the keys"), N_("DIR") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  { "enroll", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open only the window that enrolls a certificate from the enrollment link URL"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, N_("[URL]") },
   { NULL }
 };
 
@@ -167,12 +174,25 @@ scm_application_handle_local_options (GApplication *app,
 {
   ScmApplication *self = SCM_APPLICATION (app);
   const char *data_dir = NULL;
+  g_autofree const char **remaining = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("scm-enroll %s\n", PACKAGE_VERSION);
       return 0;
     }
+
+  self->enroll_only = g_variant_dict_contains (options, "enroll");
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining);
+  if (remaining != NULL && remaining[0] != NULL
+      && (!self->enroll_only || remaining[1] != NULL))
+    {
+      g_printerr (_("scm-enroll: unexpected argument “%s”; to enroll, run scm-enroll --enroll URL\n"),
+                  remaining[self->enroll_only ? 1 : 0]);
+      return 2;
+    }
+  if (remaining != NULL && remaining[0] != NULL)
+    self->enroll_url = g_strdup (remaining[0]);
 
   if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
     {
@@ -188,6 +208,15 @@ scm_application_activate (GApplication *app)
 {
   ScmApplication *self = SCM_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  /* An end user has only the link: never open or create a data directory. */
+  if (self->enroll_only)
+    {
+      if (window == NULL)
+        window = GTK_WINDOW (scm_enroll_window_new (GTK_APPLICATION (app), self->enroll_url));
+      gtk_window_present (window);
+      return;
+    }
 
   /* Only once: later activations present the window already there. */
   if (self->cancellable == NULL)
@@ -225,9 +254,18 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+static void
+enroll_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (scm_enroll_window_new (GTK_APPLICATION (user_data), NULL)));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "enroll", enroll_activated },
 };
 
 static void
@@ -252,6 +290,7 @@ scm_application_finalize (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->authority);
+  g_clear_pointer (&self->enroll_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->state_message, g_free);
 
