@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <time.h>
 
@@ -394,8 +395,8 @@ scm_ca_new_generated (const char *organization,
   if (*trimmed == '\0' || !g_utf8_validate (trimmed, -1, NULL))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The organization name for the CA is empty; enter "
-                           "the name of your organization.");
+                           _("The organization name for the CA is empty; enter "
+                           "the name of your organization."));
       return NULL;
     }
   root_cn = g_strdup_printf ("%s Root CA", trimmed);
@@ -404,8 +405,8 @@ scm_ca_new_generated (const char *organization,
   if (g_utf8_strlen (issuing_cn, -1) > 64)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The organization name “%s” is too long for the CA names; "
-                   "use at most %d characters.", trimmed,
+                   _("The organization name “%s” is too long for the CA names; "
+                   "use at most %d characters."), trimmed,
                    64 - (int) strlen (" Client Issuing CA"));
       return NULL;
     }
@@ -454,8 +455,8 @@ check_chain_links (ScmX509Stack *chain,
 
           ERR_clear_error ();
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "The CA chain is broken: “%s” is not signed by the "
-                       "certificate that follows it.", subject);
+                       _("The CA chain is broken: “%s” is not signed by the "
+                       "certificate that follows it."), subject);
           return FALSE;
         }
     }
@@ -473,8 +474,8 @@ check_key_matches (X509     *cert,
 
       ERR_clear_error ();
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The private key does not belong to the CA certificate "
-                   "“%s”; choose the key that was created with it.", subject);
+                   _("The private key does not belong to the CA certificate "
+                   "“%s”; choose the key that was created with it."), subject);
       return FALSE;
     }
   return TRUE;
@@ -488,8 +489,8 @@ check_passphrase (const char *passphrase,
       || !g_utf8_validate (passphrase, -1, NULL))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The CA passphrase is empty or not valid UTF-8; "
-                           "enter a non-empty passphrase.");
+                           _("The CA passphrase is empty or not valid UTF-8; "
+                           "enter a non-empty passphrase."));
       return FALSE;
     }
   return TRUE;
@@ -529,8 +530,8 @@ scm_ca_load (GBytes     *chain_pem,
       if (g_strstr_len (data, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----") == NULL)
         {
           g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                               "The stored root CA key is not an encrypted "
-                               "PKCS#8 PEM key.");
+                               _("The stored root CA key is not an encrypted "
+                               "PKCS#8 PEM key."));
           return NULL;
         }
     }
@@ -554,7 +555,7 @@ read_pem_key (GBytes     *block,
       if (password == NULL)
         {
           g_set_error_literal (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE,
-                               "The CA private key is encrypted; enter its password.");
+                               _("The CA private key is encrypted; enter its password."));
           return NULL;
         }
       return scm_key_import_encrypted_pem (data, len, password, error);
@@ -566,7 +567,7 @@ read_pem_key (GBytes     *block,
   if (encrypted && password == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE,
-                           "The CA private key is encrypted; enter its password.");
+                           _("The CA private key is encrypted; enter its password."));
       return NULL;
     }
   key = PEM_read_bio_PrivateKey_ex (bio, NULL, scm_key_pem_password_cb,
@@ -574,11 +575,11 @@ read_pem_key (GBytes     *block,
   ERR_clear_error ();
   if (key == NULL && encrypted)
     g_set_error_literal (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE,
-                         "The password does not decrypt the CA private key; "
-                         "check it and try again.");
+                         _("The password does not decrypt the CA private key; "
+                         "check it and try again."));
   else if (key == NULL)
     g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                         "The CA private key in the PEM text cannot be read.");
+                         _("The CA private key in the PEM text cannot be read."));
   return key;
 }
 
@@ -610,8 +611,8 @@ read_pem (GBytes        *data,
       if (key != NULL)
         {
           g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                               "The PEM text contains more than one private "
-                               "key; keep only the issuing CA's.");
+                               _("The PEM text contains more than one private "
+                               "key; keep only the issuing CA's."));
           return FALSE;
         }
       key = read_pem_key (block, password, error);
@@ -645,8 +646,8 @@ read_pkcs12 (GBytes        *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The file is neither PEM (certificate and key) nor "
-                           "PKCS#12; choose the issuing CA's certificate and key.");
+                           _("The file is neither PEM (certificate and key) nor "
+                           "PKCS#12; choose the issuing CA's certificate and key."));
       return FALSE;
     }
 
@@ -658,8 +659,8 @@ read_pkcs12 (GBytes        *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE,
-                           "The password does not open the PKCS#12 file; "
-                           "check it and try again.");
+                           _("The password does not open the PKCS#12 file; "
+                           "check it and try again."));
       return FALSE;
     }
   if (!PKCS12_parse (p12, password, &key, &cert, &others))
@@ -670,8 +671,8 @@ read_pkcs12 (GBytes        *data,
       ERR_error_string_n (code, reason, sizeof reason);
       ERR_clear_error ();
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The PKCS#12 file cannot be read (%s); if it uses RC2 or "
-                   "another legacy encryption, export it again with AES.", reason);
+                   _("The PKCS#12 file cannot be read (%s); if it uses RC2 or "
+                   "another legacy encryption, export it again with AES."), reason);
       return FALSE;
     }
 
@@ -698,16 +699,16 @@ check_issuing_ca (X509     *cert,
   if ((flags & EXFLAG_BCONS) == 0 || (flags & EXFLAG_CA) == 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "“%s” is not a CA certificate (basicConstraints CA:TRUE is "
-                   "missing); import the certificate of an issuing CA.", subject);
+                   _("“%s” is not a CA certificate (basicConstraints CA:TRUE is "
+                   "missing); import the certificate of an issuing CA."), subject);
       return FALSE;
     }
   if ((flags & EXFLAG_KUSAGE) != 0
       && (usage & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) != (KU_KEY_CERT_SIGN | KU_CRL_SIGN))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The key usage of “%s” does not allow signing both "
-                   "certificates and CRLs (keyCertSign and cRLSign).", subject);
+                   _("The key usage of “%s” does not allow signing both "
+                   "certificates and CRLs (keyCertSign and cRLSign)."), subject);
       return FALSE;
     }
   if (X509_cmp_time (X509_get0_notBefore (cert), &now) > 0)
@@ -715,8 +716,8 @@ check_issuing_ca (X509     *cert,
       g_autofree char *when = format_time (scm_x509_time_to_unix (X509_get0_notBefore (cert)));
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The CA certificate “%s” is not valid before %s; "
-                   "check the computer's clock.", subject, when);
+                   _("The CA certificate “%s” is not valid before %s; "
+                   "check the computer's clock."), subject, when);
       return FALSE;
     }
   if (X509_cmp_time (X509_get0_notAfter (cert), &now) < 0)
@@ -724,7 +725,7 @@ check_issuing_ca (X509     *cert,
       g_autofree char *when = format_time (scm_x509_time_to_unix (X509_get0_notAfter (cert)));
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The CA certificate “%s” expired on %s; import a valid one.",
+                   _("The CA certificate “%s” expired on %s; import a valid one."),
                    subject, when);
       return FALSE;
     }
@@ -733,7 +734,7 @@ check_issuing_ca (X509     *cert,
       g_autofree char *what = scm_key_describe (key);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "The CA key is %s; import a CA with an RSA or EC key.", what);
+                   _("The CA key is %s; import a CA with an RSA or EC key."), what);
       return FALSE;
     }
   return TRUE;
@@ -758,7 +759,7 @@ scm_ca_import (GBytes     *data,
   if (len > G_MAXINT)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The file is too large to be a CA certificate and key.");
+                           _("The file is too large to be a CA certificate and key."));
       return NULL;
     }
   if (len > 0 && g_strstr_len (text, len, "-----BEGIN") != NULL)
@@ -771,8 +772,8 @@ scm_ca_import (GBytes     *data,
   if (key == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The file contains no private key; the issuing CA's "
-                           "key is needed to sign certificates.");
+                           _("The file contains no private key; the issuing CA's "
+                           "key is needed to sign certificates."));
       return NULL;
     }
 
@@ -783,8 +784,8 @@ scm_ca_import (GBytes     *data,
   if (issuing == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "None of the certificates in the file belongs to its "
-                           "private key; include the issuing CA's certificate.");
+                           _("None of the certificates in the file belongs to its "
+                           "private key; include the issuing CA's certificate."));
       return NULL;
     }
   if (!check_issuing_ca (issuing, key, error))
@@ -983,7 +984,7 @@ check_attribute (const char *value,
       if (required)
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "The %s is empty; it is required.", label);
+                       _("The %s is empty; it is required."), label);
           return FALSE;
         }
       return TRUE;
@@ -991,13 +992,13 @@ check_attribute (const char *value,
   if (!g_utf8_validate (value, -1, NULL))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The %s is not valid UTF-8 text.", label);
+                   _("The %s is not valid UTF-8 text."), label);
       return FALSE;
     }
   if (g_utf8_strlen (value, -1) > 64)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The %s “%s” is longer than 64 characters; shorten it.",
+                   _("The %s “%s” is longer than 64 characters; shorten it."),
                    label, value);
       return FALSE;
     }
@@ -1005,7 +1006,7 @@ check_attribute (const char *value,
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
       {
         g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                     "The %s contains a control character; remove it.", label);
+                     _("The %s contains a control character; remove it."), label);
         return FALSE;
       }
   return TRUE;
@@ -1028,8 +1029,8 @@ check_url (const char *url,
 
 invalid:
   g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-               "The server address “%s” is not an http:// or https:// URL "
-               "without spaces, query or fragment.", url);
+               _("The server address “%s” is not an http:// or https:// URL "
+               "without spaces, query or fragment."), url);
   return FALSE;
 }
 
@@ -1187,7 +1188,7 @@ scm_ca_issue (ScmCa                        *self,
   if (tmpl->public_key == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The certificate request has no public key.");
+                           _("The certificate request has no public key."));
       return NULL;
     }
   public_key = scm_key_load_public (tmpl->public_key, error);
@@ -1212,15 +1213,15 @@ scm_ca_issue (ScmCa                        *self,
       || (tmpl->purpose & ~(SCM_PURPOSE_CLIENT_AUTH | SCM_PURPOSE_SMIME)) != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The certificate purpose %#x is not client authentication, "
-                   "S/MIME or both.", (guint) tmpl->purpose);
+                   _("The certificate purpose %#x is not client authentication, "
+                   "S/MIME or both."), (guint) tmpl->purpose);
       return NULL;
     }
 
   if (tmpl->term_days < 1 || tmpl->term_days > SCM_CA_MAX_TERM_DAYS)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "A term of %u days is not allowed; choose 1 to %d days.",
+                   _("A term of %u days is not allowed; choose 1 to %d days."),
                    tmpl->term_days, SCM_CA_MAX_TERM_DAYS);
       return NULL;
     }
@@ -1236,8 +1237,8 @@ scm_ca_issue (ScmCa                        *self,
       if (policy == NULL)
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "The policy OID “%s” is not a dotted object identifier "
-                       "like 1.3.6.1.4.1.99999.1.", tmpl->policy_oid);
+                       _("The policy OID “%s” is not a dotted object identifier "
+                       "like 1.3.6.1.4.1.99999.1."), tmpl->policy_oid);
           return NULL;
         }
     }
@@ -1266,8 +1267,8 @@ scm_ca_issue (ScmCa                        *self,
 
       ASN1_OBJECT_free (policy);
       g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "A term of %u days would end on %s, after the issuing CA "
-                   "expires on %s; choose a shorter term or renew the CA.",
+                   _("A term of %u days would end on %s, after the issuing CA "
+                   "expires on %s; choose a shorter term or renew the CA."),
                    tmpl->term_days, ends, ca_ends);
       return NULL;
     }
@@ -1277,8 +1278,8 @@ scm_ca_issue (ScmCa                        *self,
 
       ASN1_OBJECT_free (policy);
       g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "The issuing CA is not valid before %s; check the "
-                   "computer's clock.", starts);
+                   _("The issuing CA is not valid before %s; check the "
+                   "computer's clock."), starts);
       return NULL;
     }
 
@@ -1363,8 +1364,8 @@ check_dns_name (const char *name,
 
 invalid:
   g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-               "“%s” is not a host name the server certificate can carry; use "
-               "letters, digits, “-” and dots, such as enroll.example.org.",
+               _("“%s” is not a host name the server certificate can carry; use "
+               "letters, digits, “-” and dots, such as enroll.example.org."),
                name != NULL ? name : "");
   return FALSE;
 }
@@ -1401,8 +1402,8 @@ add_server_names (X509               *cert,
         {
           ERR_clear_error ();
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "“%s” is not an IPv4 or IPv6 address the server "
-                       "certificate can carry.", ip_addresses[i]);
+                       _("“%s” is not an IPv4 or IPv6 address the server "
+                       "certificate can carry."), ip_addresses[i]);
           return FALSE;
         }
       name = GENERAL_NAME_new ();
@@ -1413,8 +1414,8 @@ add_server_names (X509               *cert,
   if (sk_GENERAL_NAME_num (names) == 0)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A server certificate needs at least one host name "
-                           "or address.");
+                           _("A server certificate needs at least one host name "
+                           "or address."));
       return FALSE;
     }
   return add_extension (cert, NID_subject_alt_name, names, FALSE, error);
@@ -1457,7 +1458,7 @@ scm_ca_issue_server (ScmCa                              *self,
   if (tmpl->public_key == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The server certificate request has no public key.");
+                           _("The server certificate request has no public key."));
       return NULL;
     }
   public_key = scm_key_load_public (tmpl->public_key, error);
@@ -1471,8 +1472,8 @@ scm_ca_issue_server (ScmCa                              *self,
   if (tmpl->term_days < 1 || tmpl->term_days > SCM_CA_MAX_SERVER_TERM_DAYS)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "A server certificate term of %u days is not allowed; "
-                   "choose 1 to %d days.", tmpl->term_days, SCM_CA_MAX_SERVER_TERM_DAYS);
+                   _("A server certificate term of %u days is not allowed; "
+                   "choose 1 to %d days."), tmpl->term_days, SCM_CA_MAX_SERVER_TERM_DAYS);
       return NULL;
     }
 
@@ -1485,8 +1486,8 @@ scm_ca_issue_server (ScmCa                              *self,
   else
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A server certificate needs at least one host name "
-                           "or address.");
+                           _("A server certificate needs at least one host name "
+                           "or address."));
       return NULL;
     }
   if (!check_attribute (common_name, "host name", TRUE, error)
@@ -1500,8 +1501,8 @@ scm_ca_issue_server (ScmCa                              *self,
       g_autofree char *starts = format_time (self->not_before);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "The issuing CA is not valid before %s; check the "
-                   "computer's clock.", starts);
+                   _("The issuing CA is not valid before %s; check the "
+                   "computer's clock."), starts);
       return NULL;
     }
   not_after = MIN (not_before + (gint64) tmpl->term_days * SECONDS_PER_DAY - 1,
@@ -1511,8 +1512,8 @@ scm_ca_issue_server (ScmCa                              *self,
       g_autofree char *ca_ends = format_time (self->not_after);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-                   "The issuing CA expired on %s; renew it before starting "
-                   "the enrollment endpoint.", ca_ends);
+                   _("The issuing CA expired on %s; renew it before starting "
+                   "the enrollment endpoint."), ca_ends);
       return NULL;
     }
 
@@ -1575,8 +1576,8 @@ add_revoked (X509_CRL              *crl,
   if (entry->revocation_time == NULL || !is_known_reason (entry->reason))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The revocation of serial %s has no time or an unknown "
-                   "reason (%d).", entry->serial_hex, (int) entry->reason);
+                   _("The revocation of serial %s has no time or an unknown "
+                   "reason (%d)."), entry->serial_hex, (int) entry->reason);
       return FALSE;
     }
 
@@ -1633,7 +1634,7 @@ scm_ca_sign_crl (ScmCa                 *self,
   if (g_date_time_compare (next_update, this_update) <= 0)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The CRL's next update must come after its this update.");
+                           _("The CRL's next update must come after its this update."));
       return NULL;
     }
 
@@ -1659,7 +1660,7 @@ scm_ca_sign_crl (ScmCa                 *self,
       if (!g_hash_table_add (seen, g_strdup (trimmed)))
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "The serial %s is listed twice in the CRL.", key);
+                       _("The serial %s is listed twice in the CRL."), key);
           return NULL;
         }
       if (!add_revoked (crl, &entries[i], error))

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -59,8 +60,8 @@ scm_key_load_private (GBytes  *pkcs8_der,
 invalid:
   ERR_clear_error ();
   g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "The private key is not an unencrypted PKCS#8 key; "
-                       "convert it with “openssl pkcs8 -topk8 -nocrypt”.");
+                       _("The private key is not an unencrypted PKCS#8 key; "
+                       "convert it with “openssl pkcs8 -topk8 -nocrypt”."));
   return NULL;
 }
 
@@ -82,7 +83,7 @@ scm_key_load_public (GBytes  *spki_der,
       EVP_PKEY_free (pkey);
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The public key is not a DER SubjectPublicKeyInfo.");
+                           _("The public key is not a DER SubjectPublicKeyInfo."));
       return NULL;
     }
   return pkey;
@@ -203,8 +204,8 @@ scm_key_classify (EVP_PKEY   *pkey,
 
   what = scm_key_describe (pkey);
   g_set_error (error, SCM_ERROR, SCM_ERROR_POLICY,
-               "The key is %s; use an RSA-2048, RSA-3072, RSA-4096, "
-               "EC-P256 or EC-P384 key.", what);
+               _("The key is %s; use an RSA-2048, RSA-3072, RSA-4096, "
+               "EC-P256 or EC-P384 key."), what);
   return FALSE;
 
 found:
@@ -246,8 +247,8 @@ scm_key_export_encrypted_pem (EVP_PKEY   *pkey,
       || !g_utf8_validate (passphrase, -1, NULL))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The CA passphrase is empty or not valid UTF-8; "
-                           "choose a non-empty passphrase.");
+                           _("The CA passphrase is empty or not valid UTF-8; "
+                           "choose a non-empty passphrase."));
       return NULL;
     }
 
@@ -294,8 +295,8 @@ scm_key_import_encrypted_pem (const void *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The stored CA key is not an encrypted PKCS#8 "
-                           "PEM key (“ENCRYPTED PRIVATE KEY”).");
+                           _("The stored CA key is not an encrypted PKCS#8 "
+                           "PEM key (“ENCRYPTED PRIVATE KEY”)."));
       return NULL;
     }
 
@@ -308,8 +309,8 @@ scm_key_import_encrypted_pem (const void *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE,
-                           "The passphrase does not decrypt the CA key; "
-                           "check it and try again.");
+                           _("The passphrase does not decrypt the CA key; "
+                           "check it and try again."));
       return NULL;
     }
 
@@ -344,7 +345,7 @@ scm_key_generate (ScmKeyType type,
       break;
     default:
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Unknown key type %d.", (int) type);
+                   _("Unknown key type %d."), (int) type);
       return NULL;
     }
 
@@ -382,8 +383,8 @@ scm_key_get_type (GBytes     *spki_or_pkcs8_der,
   if (pkey == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "This is neither a DER public key "
-                           "(SubjectPublicKeyInfo) nor a PKCS#8 private key.");
+                           _("This is neither a DER public key "
+                           "(SubjectPublicKeyInfo) nor a PKCS#8 private key."));
       return FALSE;
     }
   return scm_key_classify (pkey, out_type, error);
@@ -494,8 +495,8 @@ scm_csr_parse (const void *data,
   if (req == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "This is not a certificate signing request; "
-                           "provide a PKCS#10 CSR in PEM or DER.");
+                           _("This is not a certificate signing request; "
+                           "provide a PKCS#10 CSR in PEM or DER."));
       return NULL;
     }
 
@@ -504,16 +505,16 @@ scm_csr_parse (const void *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The CSR's public key cannot be read; "
-                           "create the CSR again.");
+                           _("The CSR's public key cannot be read; "
+                           "create the CSR again."));
       return NULL;
     }
   if (X509_REQ_verify (req, pkey) <= 0)
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The CSR's signature does not verify; it was "
-                           "altered or not signed by its key. Create it again.");
+                           _("The CSR's signature does not verify; it was "
+                           "altered or not signed by its key. Create it again."));
       return NULL;
     }
   if (!scm_key_classify (pkey, out_type, error))

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -20,17 +21,17 @@ scm_pkcs12_check_password (const char *password,
   if (password == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "No PKCS#12 password was given.");
+                           _("No PKCS#12 password was given."));
       return FALSE;
     }
   for (const char *p = password; *p != '\0'; p++)
     if (*p < 0x20 || *p > 0x7e)
       {
         g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                             "The PKCS#12 password may contain only ASCII "
+                             _("The PKCS#12 password may contain only ASCII "
                              "letters, digits, spaces and punctuation; Java and "
                              "older Windows cannot open a file protected with "
-                             "other characters.");
+                             "other characters."));
         return FALSE;
       }
   return TRUE;
@@ -64,7 +65,7 @@ scm_pkcs12_build (GBytes              *private_key_der,
   if (friendly_name != NULL && !g_utf8_validate (friendly_name, -1, NULL))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The PKCS#12 friendly name is not valid UTF-8.");
+                           _("The PKCS#12 friendly name is not valid UTF-8."));
       return NULL;
     }
 
@@ -84,7 +85,7 @@ scm_pkcs12_build (GBytes              *private_key_der,
       break;
     default:
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Unknown PKCS#12 protection %d.", (int) protection);
+                   _("Unknown PKCS#12 protection %d."), (int) protection);
       return NULL;
     }
 
@@ -98,7 +99,7 @@ scm_pkcs12_build (GBytes              *private_key_der,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The private key does not belong to the certificate.");
+                           _("The private key does not belong to the certificate."));
       return NULL;
     }
   for (guint i = 0; chain_der != NULL && i < chain_der->len; i++)
@@ -153,7 +154,7 @@ scm_pkcs12_parse (GBytes      *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "This is not a PKCS#12 (.p12, .pfx) file.");
+                           _("This is not a PKCS#12 (.p12, .pfx) file."));
       return FALSE;
     }
 
@@ -165,8 +166,8 @@ scm_pkcs12_parse (GBytes      *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_WRONG_PASSPHRASE,
-                           "The password does not open the PKCS#12 file; "
-                           "check it and try again.");
+                           _("The password does not open the PKCS#12 file; "
+                           "check it and try again."));
       return FALSE;
     }
   if (!PKCS12_parse (p12, password, &key, &cert, &others))
@@ -177,8 +178,8 @@ scm_pkcs12_parse (GBytes      *data,
       ERR_error_string_n (code, reason, sizeof reason);
       ERR_clear_error ();
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The PKCS#12 file cannot be read (%s); the password may be "
-                   "wrong or the file may use RC2 or another legacy encryption.",
+                   _("The PKCS#12 file cannot be read (%s); the password may be "
+                   "wrong or the file may use RC2 or another legacy encryption."),
                    reason);
       return FALSE;
     }
@@ -187,8 +188,8 @@ scm_pkcs12_parse (GBytes      *data,
   if (key == NULL || cert == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The PKCS#12 file does not contain a private key "
-                           "with its certificate.");
+                           _("The PKCS#12 file does not contain a private key "
+                           "with its certificate."));
       return FALSE;
     }
   key_der = scm_key_to_pkcs8_der (key, error);

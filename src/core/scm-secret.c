@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -243,8 +244,8 @@ scm_secret_check_strength (const char *secret,
   if (bits < SCM_SECRET_MIN_TYPED_BITS)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_WEAK_SECRET,
-                   "This secret is too easy to guess (about %.0f bits, at least %.0f are needed); "
-                   "make it longer, avoid words and runs like “1234”, or generate one",
+                   _("This secret is too easy to guess (about %.0f bits, at least %.0f are needed); "
+                   "make it longer, avoid words and runs like “1234”, or generate one"),
                    bits, SCM_SECRET_MIN_TYPED_BITS);
       return FALSE;
     }
@@ -355,14 +356,14 @@ read_key_file (const char *path,
     {
       int saved_errno = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot read the installation key %s: %s", path, g_strerror (saved_errno));
+                   _("Cannot read the installation key %s: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   if ((st.st_mode & 077) != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The installation key %s is readable by other users; "
-                   "run “chmod 600 %s” and try again", path, path);
+                   _("The installation key %s is readable by other users; "
+                   "run “chmod 600 %s” and try again"), path, path);
       return FALSE;
     }
   if (!g_file_get_contents (path, &contents, &len, error))
@@ -371,8 +372,8 @@ read_key_file (const char *path,
     {
       OPENSSL_cleanse (contents, len);
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The installation key %s is damaged (%zu bytes instead of %d); "
-                   "restore it from the backup made with the database", path, len,
+                   _("The installation key %s is damaged (%zu bytes instead of %d); "
+                   "restore it from the backup made with the database"), path, len,
                    SCM_INSTALLATION_KEY_SIZE);
       return FALSE;
     }
@@ -402,7 +403,7 @@ scm_secret_file_create (const char *path,
     {
       int saved_errno = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot create a file next to %s: %s", path, g_strerror (saved_errno));
+                   _("Cannot create a file next to %s: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   ok = write (fd, data, len) == (ssize_t) len && fsync (fd) == 0;
@@ -414,7 +415,7 @@ scm_secret_file_create (const char *path,
       int saved_errno = errno;
       g_unlink (tmp_path);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Cannot write %s: %s", path, g_strerror (saved_errno));
+                   _("Cannot write %s: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   g_unlink (tmp_path);

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -353,8 +354,8 @@ load_stored (GBytes     *certificate_pem,
     {
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The stored TLS key of the enrollment endpoint cannot be "
-                           "decrypted with this installation key.");
+                           _("The stored TLS key of the enrollment endpoint cannot be "
+                           "decrypted with this installation key."));
       return NULL;
     }
   return identity_new (chain, key, error);
@@ -474,8 +475,8 @@ scm_server_cert_ensure (ScmAuthority       *authority,
   if (*canonical == '\0')
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The enrollment endpoint's certificate needs at least one host "
-                           "name or address; set server.public-url or a listen address.");
+                           _("The enrollment endpoint's certificate needs at least one host "
+                           "name or address; set server.public-url or a listen address."));
       return NULL;
     }
   passphrase = derive_key_passphrase (store);
@@ -517,8 +518,8 @@ read_file (const char *path,
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The %s %s cannot be read (%s); check the setting and the "
-                   "file's permissions.", what, path, local_error->message);
+                   _("The %s %s cannot be read (%s); check the setting and the "
+                   "file's permissions."), what, path, local_error->message);
       return FALSE;
     }
   *out = wiped_bytes_new (contents, len);
@@ -564,8 +565,8 @@ scm_server_cert_load_files (const char *certificate_path,
   if (chain == NULL || sk_X509_num (chain) == 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "%s holds no PEM certificate (“-----BEGIN CERTIFICATE-----”); give "
-                   "the server certificate, optionally followed by its chain.",
+                   _("%s holds no PEM certificate (“-----BEGIN CERTIFICATE-----”); give "
+                   "the server certificate, optionally followed by its chain."),
                    certificate_path);
       return NULL;
     }
@@ -575,15 +576,15 @@ scm_server_cert_load_files (const char *certificate_path,
   if (g_strstr_len (data, len, "ENCRYPTED") != NULL)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The key in %s is encrypted; the endpoint starts unattended, so give "
-                   "it an unencrypted key file readable only by the service.", key_path);
+                   _("The key in %s is encrypted; the endpoint starts unattended, so give "
+                   "it an unencrypted key file readable only by the service."), key_path);
       return NULL;
     }
   key = read_key_pem (key_pem, NULL);
   if (key == NULL)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "%s holds no PEM private key; give the key of the server certificate.",
+                   _("%s holds no PEM private key; give the key of the server certificate."),
                    key_path);
       return NULL;
     }
@@ -591,8 +592,8 @@ scm_server_cert_load_files (const char *certificate_path,
     {
       ERR_clear_error ();
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The key in %s does not belong to the certificate in %s; give the "
-                   "matching pair.", key_path, certificate_path);
+                   _("The key in %s does not belong to the certificate in %s; give the "
+                   "matching pair."), key_path, certificate_path);
       return NULL;
     }
 
@@ -603,9 +604,9 @@ scm_server_cert_load_files (const char *certificate_path,
       g_autofree char *ended = format_time (not_after);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The certificate in %s expired on %s; replace it, or unset "
+                   _("The certificate in %s expired on %s; replace it, or unset "
                    "server.tls-certificate and server.tls-key to use one from the "
-                   "ScmEnroll CA.", certificate_path, ended);
+                   "ScmEnroll CA."), certificate_path, ended);
       return NULL;
     }
   if (now < not_before)
@@ -613,8 +614,8 @@ scm_server_cert_load_files (const char *certificate_path,
       g_autofree char *starts = format_time (not_before);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The certificate in %s is not valid before %s; check the computer's "
-                   "clock or the certificate.", certificate_path, starts);
+                   _("The certificate in %s is not valid before %s; check the computer's "
+                   "clock or the certificate."), certificate_path, starts);
       return NULL;
     }
 
@@ -650,8 +651,8 @@ scm_server_cert_get (ScmAuthority       *authority,
   if (has_certificate != has_key)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Only %s is set; set both server.tls-certificate and server.tls-key, "
-                   "or neither to use a certificate from the ScmEnroll CA.",
+                   _("Only %s is set; set both server.tls-certificate and server.tls-key, "
+                   "or neither to use a certificate from the ScmEnroll CA."),
                    has_certificate ? "server.tls-certificate" : "server.tls-key");
       return NULL;
     }

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -152,7 +153,7 @@ scm_store_audit (ScmStore   *self,
       if (!mac_from_hex (scm_store_column_text (head, 1), previous))
         {
           g_set_error_literal (error, SCM_ERROR, SCM_ERROR_TAMPERED,
-                               "The audit log's head was changed; run “scm-enrollctl verify”.");
+                               _("The audit log's head was changed; run “scm-enrollctl verify”."));
           return FALSE;
         }
     }
@@ -196,13 +197,13 @@ scm_store_add_audit_event (ScmStore   *self,
   if (action == NULL || *action == '\0' || !g_utf8_validate (action, -1, NULL))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "An audit event needs an action such as “person.create”.");
+                           _("An audit event needs an action such as “person.create”."));
       return FALSE;
     }
   if (g_strcmp0 (result, SCM_AUDIT_SUCCESS) != 0 && g_strcmp0 (result, SCM_AUDIT_FAILURE) != 0)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "An audit event's result must be “success” or “failure”.");
+                           _("An audit event's result must be “success” or “failure”."));
       return FALSE;
     }
   if ((actor != NULL && !g_utf8_validate (actor, -1, NULL))
@@ -210,7 +211,7 @@ scm_store_add_audit_event (ScmStore   *self,
       || (message != NULL && !g_utf8_validate (message, -1, NULL)))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "An audit event's text must be valid UTF-8.");
+                           _("An audit event's text must be valid UTF-8."));
       return FALSE;
     }
 
@@ -485,8 +486,8 @@ scm_store_save_ca (ScmStore *self,
   if (is_empty_bytes (chain_pem) || is_empty_bytes (issuing_key_pem))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A certificate authority needs its certificate chain and its "
-                           "issuing key.");
+                           _("A certificate authority needs its certificate chain and its "
+                           "issuing key."));
       return FALSE;
     }
   if (root_key_pem != NULL && g_bytes_get_size (root_key_pem) == 0)
@@ -520,7 +521,7 @@ scm_store_load_ca (ScmStore *self,
   if (rc != SQLITE_ROW)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                           "There is no certificate authority yet; create or import one.");
+                           _("There is no certificate authority yet; create or import one."));
       return FALSE;
     }
 
@@ -582,7 +583,7 @@ scm_store_add_crl (ScmStore   *self,
   if (issuer == NULL || *issuer == '\0' || is_empty_bytes (der))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A CRL needs its issuer and its DER encoding.");
+                           _("A CRL needs its issuer and its DER encoding."));
       return FALSE;
     }
   if (number > G_MAXINT64)
@@ -594,7 +595,7 @@ scm_store_add_crl (ScmStore   *self,
   if (next_update <= this_update)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A CRL's next update must come after its this update.");
+                           _("A CRL's next update must come after its this update."));
       return FALSE;
     }
 
@@ -630,7 +631,7 @@ scm_store_get_latest_crl (ScmStore   *self,
   if (rc != SQLITE_ROW)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                   "No CRL was published yet for %s.", issuer);
+                   _("No CRL was published yet for %s."), issuer);
       return FALSE;
     }
 

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "scm-error.h"
@@ -126,7 +127,7 @@ add_pending_tx (ScmStore       *self,
   if (scm_person_get_deleted_at (person) != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                   "Person %s was deleted; no certificate can be issued to them.",
+                   _("Person %s was deleted; no certificate can be issued to them."),
                    scm_person_get_email (person));
       return FALSE;
     }
@@ -143,7 +144,7 @@ add_pending_tx (ScmStore       *self,
   if (existing > 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "Serial number %s is already used by %s; draw another one.", serial_hex,
+                   _("Serial number %s is already used by %s; draw another one."), serial_hex,
                    issuer);
       return FALSE;
     }
@@ -189,7 +190,7 @@ scm_store_add_pending_certificate (ScmStore       *self,
   if (issuer == NULL || *issuer == '\0' || !g_utf8_validate (issuer, -1, NULL))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A certificate needs its issuer's name.");
+                           _("A certificate needs its issuer's name."));
       return 0;
     }
   /* Serials are kept in upper-case hex, as the CA, openssl and CRL
@@ -199,13 +200,13 @@ scm_store_add_pending_certificate (ScmStore       *self,
   if (serial == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A serial number must be 1 to 40 hex digits.");
+                           _("A serial number must be 1 to 40 hex digits."));
       return 0;
     }
   if (scm_key_type_to_string (key_type) == NULL || scm_requested_via_to_string (via) == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "Unknown key type or request channel for a certificate.");
+                           _("Unknown key type or request channel for a certificate."));
       return 0;
     }
 
@@ -240,7 +241,7 @@ get_pending (ScmStore *self,
   if (scm_certificate_get_status (certificate) != SCM_CERT_STATUS_PENDING)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Certificate %s is %s, not pending.", scm_certificate_get_serial (certificate),
+                   _("Certificate %s is %s, not pending."), scm_certificate_get_serial (certificate),
                    scm_cert_status_to_string (scm_certificate_get_status (certificate)));
       return NULL;
     }
@@ -301,27 +302,27 @@ scm_store_complete_certificate (ScmStore   *self,
   if (der == NULL || g_bytes_get_size (der) == 0)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "An issued certificate needs its DER encoding.");
+                           _("An issued certificate needs its DER encoding."));
       return FALSE;
     }
   if (not_after <= not_before)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A certificate's not-after must come after its not-before.");
+                           _("A certificate's not-after must come after its not-before."));
       return FALSE;
     }
   normalized_fingerprint = normalize_hex (fingerprint, 64, FALSE);
   if (normalized_fingerprint == NULL || strlen (normalized_fingerprint) != 64)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A certificate fingerprint must be a SHA-256 in hex (64 digits).");
+                           _("A certificate fingerprint must be a SHA-256 in hex (64 digits)."));
       return FALSE;
     }
   if ((subject != NULL && !g_utf8_validate (subject, -1, NULL))
       || (sans != NULL && !g_utf8_validate (sans, -1, NULL)))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "A certificate's subject and SANs must be valid UTF-8.");
+                           _("A certificate's subject and SANs must be valid UTF-8."));
       return FALSE;
     }
 
@@ -406,13 +407,13 @@ revoke_tx (ScmStore           *self,
   if (status == SCM_CERT_STATUS_REVOKED)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Certificate %s is already revoked.", scm_certificate_get_serial (certificate));
+                   _("Certificate %s is already revoked."), scm_certificate_get_serial (certificate));
       return FALSE;
     }
   if (status != SCM_CERT_STATUS_ISSUED && status != SCM_CERT_STATUS_EXPIRED)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Certificate %s was never issued (it is %s); there is nothing to revoke.",
+                   _("Certificate %s was never issued (it is %s); there is nothing to revoke."),
                    scm_certificate_get_serial (certificate), scm_cert_status_to_string (status));
       return FALSE;
     }
@@ -443,8 +444,8 @@ scm_store_revoke_certificate (ScmStore           *self,
   if (scm_revocation_reason_to_string (reason) == NULL)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Revocation reason %d is not allowed; use unspecified, key-compromise, "
-                   "affiliation-changed, superseded or cessation-of-operation.", (int) reason);
+                   _("Revocation reason %d is not allowed; use unspecified, key-compromise, "
+                   "affiliation-changed, superseded or cessation-of-operation."), (int) reason);
       return FALSE;
     }
   if (when == 0)
@@ -513,7 +514,7 @@ scm_store_find_certificate_by_serial (ScmStore   *self,
   certificate = scm_store_fetch_one (self, stmt, certificate_from_row, &local_error);
   if (certificate == NULL && local_error == NULL)
     g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                 "There is no certificate with serial number %s.",
+                 _("There is no certificate with serial number %s."),
                  *lower != '\0' ? lower : "(empty)");
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -615,8 +616,8 @@ set_renewed_from_tx (ScmStore *self,
       || scm_certificate_get_person_id (previous) != scm_certificate_get_person_id (certificate))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Certificate %s cannot renew certificate %s: a renewal is a newer "
-                   "certificate of the same person.",
+                   _("Certificate %s cannot renew certificate %s: a renewal is a newer "
+                   "certificate of the same person."),
                    scm_certificate_get_serial (certificate), scm_certificate_get_serial (previous));
       return FALSE;
     }

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -228,8 +229,8 @@ scm_store_get_challenge_email (ScmStore   *self,
     }
 
   g_set_error_literal (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                       "There is no pending email confirmation with this id; request a new "
-                       "code.");
+                       _("There is no pending email confirmation with this id; request a new "
+                       "code."));
   return NULL;
 }
 
@@ -316,8 +317,8 @@ redeem_challenge_tx (ScmStore   *self,
   if (challenge.id == 0)
     {
       g_set_error_literal (refusal, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                           "There is no pending email confirmation with this id; request a new "
-                           "code.");
+                           _("There is no pending email confirmation with this id; request a new "
+                           "code."));
       return scm_store_audit (self, NULL, "challenge.redeem", NULL, SCM_AUDIT_FAILURE,
                               "Email confirmation refused: unknown confirmation id", error);
     }
@@ -328,22 +329,22 @@ redeem_challenge_tx (ScmStore   *self,
     {
       reason = g_strdup ("the code was already used");
       g_set_error_literal (refusal, SCM_ERROR, SCM_ERROR_INVALID,
-                           "This confirmation code was already used; request a new code.");
+                           _("This confirmation code was already used; request a new code."));
     }
   else if (challenge.tries >= SCM_CHALLENGE_MAX_TRIES)
     {
       reason = g_strdup_printf ("the code was burned by %d wrong tries",
                                 SCM_CHALLENGE_MAX_TRIES);
       g_set_error_literal (refusal, SCM_ERROR, SCM_ERROR_INVALID,
-                           "Too many wrong codes were entered for this confirmation; request a "
-                           "new code.");
+                           _("Too many wrong codes were entered for this confirmation; request a "
+                           "new code."));
     }
   else if (challenge.superseded)
     {
       reason = g_strdup ("a newer code was requested (resend)");
       g_set_error (refusal, SCM_ERROR, SCM_ERROR_INVALID,
-                   "This confirmation code was replaced by a newer one sent to %s; use the "
-                   "newest code.", challenge.email);
+                   _("This confirmation code was replaced by a newer one sent to %s; use the "
+                   "newest code."), challenge.email);
     }
   else if (now >= challenge.expires_at)
     {
@@ -351,15 +352,15 @@ redeem_challenge_tx (ScmStore   *self,
 
       reason = g_strdup_printf ("the code expired at %s", when);
       g_set_error (refusal, SCM_ERROR, SCM_ERROR_INVALID,
-                   "This confirmation code expired at %s; request a new code.", when);
+                   _("This confirmation code expired at %s; request a new code."), when);
     }
   else if (form_id != 0 && form_id != challenge.form_id)
     {
       reason = g_strdup_printf ("the code was requested on form “%s”, not on form %"
                                 G_GINT64_FORMAT, challenge.form_name, form_id);
       g_set_error (refusal, SCM_ERROR, SCM_ERROR_INVALID,
-                   "This confirmation code was requested on the form “%s”; request a code on "
-                   "this form.", challenge.form_name);
+                   _("This confirmation code was requested on the form “%s”; request a code on "
+                   "this form."), challenge.form_name);
     }
   else if (!scm_secret_verify (scm_store_get_installation_key (self),
                                SCM_SECRET_PURPOSE_CONFIRMATION_CODE, code,
@@ -385,8 +386,8 @@ redeem_challenge_tx (ScmStore   *self,
           reason = g_strdup_printf ("wrong code (try %" G_GINT64_FORMAT " of %d), the code is "
                                     "burned", tries, SCM_CHALLENGE_MAX_TRIES);
           g_set_error_literal (refusal, SCM_ERROR, SCM_ERROR_INVALID,
-                               "The confirmation code is wrong and no tries are left; request "
-                               "a new code.");
+                               _("The confirmation code is wrong and no tries are left; request "
+                               "a new code."));
         }
     }
 
@@ -413,7 +414,7 @@ redeem_challenge_tx (ScmStore   *self,
     if (sqlite3_changes (self->db) != 1)
       {
         g_set_error_literal (error, SCM_ERROR, SCM_ERROR_FAILED,
-                             "The confirmation code could not be marked as used; try again.");
+                             _("The confirmation code could not be marked as used; try again."));
         return FALSE;
       }
     if (!scm_store_audit (self, actor, "challenge.redeem", challenge.email, SCM_AUDIT_SUCCESS,
@@ -711,7 +712,7 @@ check_session_live (const SessionRow *row,
   if (row->ended_at != 0)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "This enrollment session was ended; sign in again.");
+                           _("This enrollment session was ended; sign in again."));
       return FALSE;
     }
   if (now >= row->session->expires_at)
@@ -719,7 +720,7 @@ check_session_live (const SessionRow *row,
       g_autofree char *when = format_time (row->session->expires_at, now);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "This enrollment session expired at %s; sign in again.", when);
+                   _("This enrollment session expired at %s; sign in again."), when);
       return FALSE;
     }
   return TRUE;
@@ -743,7 +744,7 @@ scm_store_lookup_session (ScmStore   *self,
   if (!is_lower_hex (token, TOKEN_BYTES * 2))
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                           "This enrollment session is unknown; sign in again.");
+                           _("This enrollment session is unknown; sign in again."));
       return NULL;
     }
   token_hash = hash_session_token (self, token);
@@ -762,7 +763,7 @@ scm_store_lookup_session (ScmStore   *self,
   if (session == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                           "This enrollment session is unknown; sign in again.");
+                           _("This enrollment session is unknown; sign in again."));
       return NULL;
     }
   if (!check_session_live (&row, now, error))
@@ -770,8 +771,8 @@ scm_store_lookup_session (ScmStore   *self,
   if (form_id != 0 && session->form_id != form_id)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "This enrollment session was opened on another form; sign in on "
-                           "this form.");
+                           _("This enrollment session was opened on another form; sign in on "
+                           "this form."));
       return NULL;
     }
   return g_steal_pointer (&session);
@@ -825,8 +826,8 @@ authorize_session_account_tx (ScmStore *self,
   if (sqlite3_column_int64 (account, 0) != session->form_id)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The account “%s” belongs to the form “%s”, not to the session's form; "
-                   "choose an account of the session's form.",
+                   _("The account “%s” belongs to the form “%s”, not to the session's form; "
+                   "choose an account of the session's form."),
                    scm_store_column_text (account, 1), scm_store_column_text (account, 2));
       return FALSE;
     }
@@ -928,8 +929,8 @@ normalize_attempt_key (const char *key,
   if (!valid)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "An attempt counter key must look like “email:ada@example.com” or "
-                           "“address:192.0.2.1”.");
+                           _("An attempt counter key must look like “email:ada@example.com” or "
+                           "“address:192.0.2.1”."));
       return NULL;
     }
 
@@ -987,7 +988,7 @@ scm_store_check_attempts (ScmStore   *self,
       if (out_locked_until != NULL)
         *out_locked_until = locked_until;
       g_set_error (error, SCM_ERROR, SCM_ERROR_LOCKED,
-                   "Too many failed attempts; try again after %s.", when);
+                   _("Too many failed attempts; try again after %s."), when);
       return FALSE;
     }
   return TRUE;

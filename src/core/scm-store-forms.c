@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "scm-error.h"
@@ -106,7 +107,7 @@ check_profile (ScmStore      *self,
   if (purpose == 0 || (purpose & ~(SCM_PURPOSE_CLIENT_AUTH | SCM_PURPOSE_SMIME)) != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Profile “%s” needs a purpose: client authentication, S/MIME or both.",
+                   _("Profile “%s” needs a purpose: client authentication, S/MIME or both."),
                    fields->name);
       return FALSE;
     }
@@ -114,7 +115,7 @@ check_profile (ScmStore      *self,
   if (key_types->len == 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Profile “%s” allows no key type; choose at least one.", fields->name);
+                   _("Profile “%s” allows no key type; choose at least one."), fields->name);
       return FALSE;
     }
   for (guint i = 0; i < key_types->len; i++)
@@ -125,7 +126,7 @@ check_profile (ScmStore      *self,
       if (name == NULL)
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "Profile “%s” has an unknown key type (%d).", fields->name, (int) type);
+                       _("Profile “%s” has an unknown key type (%d)."), fields->name, (int) type);
           return FALSE;
         }
       if (strstr (key_list->str, name) != NULL)
@@ -138,7 +139,7 @@ check_profile (ScmStore      *self,
   if (terms->len == 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Profile “%s” has no term; allow at least one, such as 365 days.",
+                   _("Profile “%s” has no term; allow at least one, such as 365 days."),
                    fields->name);
       return FALSE;
     }
@@ -150,7 +151,7 @@ check_profile (ScmStore      *self,
       if (days < 1 || days > MAX_TERM_DAYS)
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "A term of %u days is not allowed; terms are 1 to %d days.", days,
+                       _("A term of %u days is not allowed; terms are 1 to %d days."), days,
                        MAX_TERM_DAYS);
           return FALSE;
         }
@@ -166,7 +167,7 @@ check_profile (ScmStore      *self,
   if (scm_cn_source_to_string (scm_profile_get_cn_source (profile)) == NULL)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Profile “%s” has an unknown common name source.", fields->name);
+                   _("Profile “%s” has an unknown common name source."), fields->name);
       return FALSE;
     }
 
@@ -190,7 +191,7 @@ check_profile (ScmStore      *self,
   if (other != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "A profile named “%s” already exists; choose another name.", fields->name);
+                   _("A profile named “%s” already exists; choose another name."), fields->name);
       return FALSE;
     }
   return TRUE;
@@ -308,7 +309,7 @@ scm_store_find_profile_by_name (ScmStore   *self,
   profile = scm_store_fetch_one (self, stmt, profile_from_row, &local_error);
   if (profile == NULL && local_error == NULL)
     g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                 "There is no certificate profile named “%s”; check the spelling.", trimmed);
+                 _("There is no certificate profile named “%s”; check the spelling."), trimmed);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return profile;
@@ -397,7 +398,7 @@ delete_profile_tx (ScmStore *self,
   if (scm_profile_get_builtin (profile))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "“%s” is a built-in profile; it can be edited but not deleted.",
+                   _("“%s” is a built-in profile; it can be edited but not deleted."),
                    scm_profile_get_name (profile));
       return FALSE;
     }
@@ -552,8 +553,8 @@ check_uri_extension_free (ScmStore   *self,
   if (rc == SQLITE_ROW)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "The URI extension “%s” is already used by form “%s”; choose another or "
-                   "use Generate.", extension, scm_store_column_text (stmt, 0));
+                   _("The URI extension “%s” is already used by form “%s”; choose another or "
+                   "use Generate."), extension, scm_store_column_text (stmt, 0));
       return FALSE;
     }
   return TRUE;
@@ -579,7 +580,7 @@ check_form (ScmStore   *self,
     {
       g_autofree char *shown = g_utf8_make_valid (type, MIN (strlen (type), 64));
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "“%s” is not a form type; the only type is “%s”.", shown,
+                   _("“%s” is not a form type; the only type is “%s”."), shown,
                    SCM_FORM_TYPE_CLIENT_SELF_ENROLLMENT);
       return FALSE;
     }
@@ -603,8 +604,8 @@ check_form (ScmStore   *self,
   if (scm_authentication_to_string (scm_form_get_authentication (form)) == NULL)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Form “%s” has an unknown authentication; choose Email Confirmation or "
-                   "Secret ID.", fields->name);
+                   _("Form “%s” has an unknown authentication; choose Email Confirmation or "
+                   "Secret ID."), fields->name);
       return FALSE;
     }
 
@@ -631,8 +632,8 @@ check_form (ScmStore   *self,
       if (organization_ids->len == 0)
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "Form “%s” is delegated to no organization; choose at least one or all "
-                       "organizations.", fields->name);
+                       _("Form “%s” is delegated to no organization; choose at least one or all "
+                       "organizations."), fields->name);
           return FALSE;
         }
       for (guint i = 0; i < organization_ids->len; i++)
@@ -657,7 +658,7 @@ check_form (ScmStore   *self,
   if (other != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "A form named “%s” already exists; choose another name.", fields->name);
+                   _("A form named “%s” already exists; choose another name."), fields->name);
       return FALSE;
     }
   return TRUE;
@@ -791,7 +792,7 @@ scm_store_find_form_by_name (ScmStore   *self,
   form = fetch_form (self, stmt, &local_error);
   if (form == NULL && local_error == NULL)
     g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                 "There is no enrollment form named “%s”; check the spelling.", trimmed);
+                 _("There is no enrollment form named “%s”; check the spelling."), trimmed);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return form;
@@ -817,8 +818,8 @@ scm_store_find_form_by_uri_extension (ScmStore   *self,
   form = fetch_form (self, stmt, &local_error);
   if (form == NULL && local_error == NULL)
     g_set_error_literal (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                         "There is no enrollment form at this address; ask for the current "
-                         "enrollment endpoint URL.");
+                         _("There is no enrollment form at this address; ask for the current "
+                         "enrollment endpoint URL."));
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return form;
@@ -895,8 +896,8 @@ update_form_tx (ScmStore *self,
           if (!kept)
             {
               g_set_error (error, SCM_ERROR, SCM_ERROR_IN_USE,
-                           "Account “%s” of form “%s” belongs to organization “%s”; keep that "
-                           "organization or change the account first.",
+                           _("Account “%s” of form “%s” belongs to organization “%s”; keep that "
+                           "organization or change the account first."),
                            scm_store_column_text (accounts, 0), fields.name,
                            scm_store_column_text (accounts, 2));
               return FALSE;
@@ -973,7 +974,7 @@ delete_form_tx (ScmStore *self,
   if (est_default > 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_IN_USE,
-                   "Form “%s” is the default EST form; choose another one in Preferences first.",
+                   _("Form “%s” is the default EST form; choose another one in Preferences first."),
                    scm_form_get_name (form));
       return FALSE;
     }
@@ -1182,8 +1183,8 @@ check_account (ScmStore      *self,
         scm_store_get_organization (self, organization_id, NULL);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Form “%s” is not delegated to organization “%s”; add the organization to "
-                   "the form or choose another one.", scm_form_get_name (form),
+                   _("Form “%s” is not delegated to organization “%s”; add the organization to "
+                   "the form or choose another one."), scm_form_get_name (form),
                    organization != NULL ? scm_organization_get_name (organization) : "?");
       return FALSE;
     }
@@ -1191,7 +1192,7 @@ check_account (ScmStore      *self,
   if (profile_ids->len == 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Account “%s” allows no certificate profile; choose at least one.",
+                   _("Account “%s” allows no certificate profile; choose at least one."),
                    fields->name);
       return FALSE;
     }
@@ -1217,22 +1218,22 @@ check_account (ScmStore      *self,
       || (methods & ~(SCM_CSR_METHOD_SERVER | SCM_CSR_METHOD_CLIENT | SCM_CSR_METHOD_PROVIDED)))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Account “%s” needs at least one CSR generation method (usually Server).",
+                   _("Account “%s” needs at least one CSR generation method (usually Server)."),
                    fields->name);
       return FALSE;
     }
   if (scm_authorization_to_string (scm_account_get_authorization (account)) == NULL)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Account “%s” has an unknown authorization; choose None, Access Code or "
-                   "Secret ID.", fields->name);
+                   _("Account “%s” has an unknown authorization; choose None, Access Code or "
+                   "Secret ID."), fields->name);
       return FALSE;
     }
   if (scm_pkcs12_protection_to_string (scm_account_get_pkcs12_protection (account)) == NULL)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Account “%s” has an unknown PKCS#12 protection; choose AES256-SHA256 or "
-                   "TripleDES-SHA1.", fields->name);
+                   _("Account “%s” has an unknown PKCS#12 protection; choose AES256-SHA256 or "
+                   "TripleDES-SHA1."), fields->name);
       return FALSE;
     }
 
@@ -1245,7 +1246,7 @@ check_account (ScmStore      *self,
   if (other != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "Form “%s” already has an account named “%s”; choose another name.",
+                   _("Form “%s” already has an account named “%s”; choose another name."),
                    scm_form_get_name (form), fields->name);
       return FALSE;
     }
@@ -1385,7 +1386,7 @@ scm_store_find_account_by_name (ScmStore   *self,
   account = fetch_account (self, stmt, &local_error);
   if (account == NULL && local_error == NULL)
     g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                 "Form “%s” has no account named “%s”; check the spelling.",
+                 _("Form “%s” has no account named “%s”; check the spelling."),
                  scm_form_get_name (form), trimmed);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1431,8 +1432,8 @@ update_account_tx (ScmStore   *self,
   if (scm_account_get_form_id (stored) != scm_account_get_form_id (account))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Account “%s” cannot move to another form; create a new account there "
-                   "instead.", scm_account_get_name (stored));
+                   _("Account “%s” cannot move to another form; create a new account there "
+                   "instead."), scm_account_get_name (stored));
       return FALSE;
     }
 

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "scm-error.h"
@@ -76,7 +77,7 @@ check_organization (ScmStore           *self,
   if (other != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "An organization named “%s” already exists; choose another name.",
+                   _("An organization named “%s” already exists; choose another name."),
                    fields->name);
       return FALSE;
     }
@@ -168,7 +169,7 @@ scm_store_find_organization_by_name (ScmStore   *self,
   organization = scm_store_fetch_one (self, stmt, organization_from_row, &local_error);
   if (organization == NULL && local_error == NULL)
     g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                 "There is no organization named “%s”; create it first or check the spelling.",
+                 _("There is no organization named “%s”; create it first or check the spelling."),
                  trimmed);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -324,7 +325,7 @@ check_department (ScmStore      *self,
   if (other != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "Organization “%s” already has a department named “%s”; choose another name.",
+                   _("Organization “%s” already has a department named “%s”; choose another name."),
                    *organization_name, *name);
       return FALSE;
     }
@@ -419,8 +420,8 @@ scm_store_find_department_by_name (ScmStore   *self,
   department = scm_store_fetch_one (self, stmt, department_from_row, &local_error);
   if (department == NULL && local_error == NULL)
     g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                 "Organization “%s” has no department named “%s”; create it first or check the "
-                 "spelling.", organization_name, trimmed);
+                 _("Organization “%s” has no department named “%s”; create it first or check the "
+                 "spelling."), organization_name, trimmed);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return department;
@@ -464,8 +465,8 @@ update_department_tx (ScmStore      *self,
       != scm_department_get_organization_id (department))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "Department “%s” cannot move to another organization; create a new "
-                   "department there instead.", scm_department_get_name (stored));
+                   _("Department “%s” cannot move to another organization; create a new "
+                   "department there instead."), scm_department_get_name (stored));
       return FALSE;
     }
 
@@ -593,7 +594,7 @@ check_domain (ScmStore   *self,
   if (other != 0)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "%s is already delegated to %s.", *name, *delegation);
+                   _("%s is already delegated to %s."), *name, *delegation);
       return FALSE;
     }
   return TRUE;
@@ -687,7 +688,7 @@ scm_store_find_domain (ScmStore   *self,
   domain = scm_store_fetch_one (self, stmt, domain_from_row, &local_error);
   if (domain == NULL && local_error == NULL)
     g_set_error (&local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                 "%s is not delegated to %s.", normalized, delegation);
+                 _("%s is not delegated to %s."), normalized, delegation);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return domain;
@@ -941,11 +942,11 @@ scm_store_find_delegating_domain (ScmStore   *self,
 
   if (pending != NULL)
     g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_DELEGATED,
-                 "%s is delegated to %s but still pending validation; validate the domain %s "
-                 "first.", email_domain, delegation, scm_domain_get_name (pending));
+                 _("%s is delegated to %s but still pending validation; validate the domain %s "
+                 "first."), email_domain, delegation, scm_domain_get_name (pending));
   else
     g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_DELEGATED,
-                 "%s is not a delegated domain of %s; delegate it under Domains first.",
+                 _("%s is not a delegated domain of %s; delegate it under Domains first."),
                  email_domain, delegation);
   return NULL;
 }

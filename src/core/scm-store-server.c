@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "scm-error.h"
 #include "scm-store-private.h"
 
@@ -85,7 +87,7 @@ scm_store_load_server_certificate (ScmStore *self,
   if (rc != SQLITE_ROW)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                           "The enrollment endpoint has no TLS certificate yet.");
+                           _("The enrollment endpoint has no TLS certificate yet."));
       return FALSE;
     }
 

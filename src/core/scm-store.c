@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -149,20 +150,20 @@ scm_store_db_error (ScmStore   *self,
 
   if (code == SQLITE_BUSY || code == SQLITE_LOCKED || (code & 0xff) == SQLITE_BUSY)
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
-                 "%s: the database is busy in another program; try again.", what);
+                 _("%s: the database is busy in another program; try again."), what);
   else if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY)
     g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE, "%s: %s.", what, message);
   else if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
-    g_set_error (error, SCM_ERROR, SCM_ERROR_IN_USE, "%s: a referenced object is missing or "
-                 "still in use.", what);
+    g_set_error (error, SCM_ERROR, SCM_ERROR_IN_USE, _("%s: a referenced object is missing or "
+                 "still in use."), what);
   else if ((code & 0xff) == SQLITE_CONSTRAINT)
     g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID, "%s: %s.", what, message);
   else if ((code & 0xff) == SQLITE_FULL)
-    g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "%s: the disk is full; free some space "
-                 "and try again.", what);
+    g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, _("%s: the disk is full; free some space "
+                 "and try again."), what);
   else if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
-    g_set_error (error, SCM_ERROR, SCM_ERROR_TAMPERED, "%s: the database file is damaged (%s); "
-                 "restore a backup.", what, message);
+    g_set_error (error, SCM_ERROR, SCM_ERROR_TAMPERED, _("%s: the database file is damaged (%s); "
+                 "restore a backup."), what, message);
   else
     g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "%s: %s.", what, message);
   return FALSE;
@@ -432,7 +433,7 @@ scm_store_check_org_dept (ScmStore   *self,
   if (organization_id <= 0)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "No organization was chosen; choose one.");
+                           _("No organization was chosen; choose one."));
       return FALSE;
     }
 
@@ -465,8 +466,8 @@ scm_store_check_org_dept (ScmStore   *self,
       if (sqlite3_column_int64 (dept, 1) != organization_id)
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                       "Department “%s” belongs to another organization, not to “%s”; choose a "
-                       "department of “%s”.", scm_store_column_text (dept, 0),
+                       _("Department “%s” belongs to another organization, not to “%s”; choose a "
+                       "department of “%s”."), scm_store_column_text (dept, 0),
                        scm_store_column_text (org, 0), scm_store_column_text (org, 0));
           return FALSE;
         }
@@ -608,7 +609,7 @@ prepare_database_file (const char *path,
   if (errno != EEXIST)
     {
       int saved_errno = errno;
-      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "Could not create the database %s: %s",
+      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, _("Could not create the database %s: %s"),
                    path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -616,14 +617,14 @@ prepare_database_file (const char *path,
   if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
-                   "The database %s is not a regular file; move it away and try again.", path);
+                   _("The database %s is not a regular file; move it away and try again."), path);
       return FALSE;
     }
   if ((st.st_mode & 0077) != 0 && g_chmod (path, 0600) != 0)
     {
       int saved_errno = errno;
       g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
-                   "The database %s is readable by others and could not be restricted: %s",
+                   _("The database %s is readable by others and could not be restricted: %s"),
                    path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -650,8 +651,8 @@ exec_pragma (ScmStore   *self,
           || g_ascii_strcasecmp (scm_store_column_text (stmt, 0), expected) != 0))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED,
-                   "The database %s could not be switched to %s mode; check that its folder is "
-                   "on a local file system.", self->db_path, expected);
+                   _("The database %s could not be switched to %s mode; check that its folder is "
+                   "on a local file system."), self->db_path, expected);
       return FALSE;
     }
   return TRUE;
@@ -676,7 +677,7 @@ scm_store_open (const char *data_dir,
   if (g_mkdir_with_parents (data_dir, 0700) != 0)
     {
       int saved_errno = errno;
-      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "Could not create the data folder %s: %s",
+      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, _("Could not create the data folder %s: %s"),
                    data_dir, g_strerror (saved_errno));
       return NULL;
     }
@@ -687,8 +688,8 @@ scm_store_open (const char *data_dir,
       && !g_file_test (key_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_NOT_FOUND,
-                   "The installation key %s is missing; restore it from the backup made with "
-                   "the database.", key_path);
+                   _("The installation key %s is missing; restore it from the backup made with "
+                   "the database."), key_path);
       return NULL;
     }
 
@@ -708,7 +709,7 @@ scm_store_open (const char *data_dir,
       if (self->db != NULL)
         scm_store_db_error (self, "Could not open the database", error);
       else
-        g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "Could not open the database %s.",
+        g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, _("Could not open the database %s."),
                      self->db_path);
       return NULL;
     }
@@ -1021,14 +1022,14 @@ check_text (ScmStore   *self,
   if (!g_utf8_validate (value, -1, NULL) || g_utf8_strlen (value, -1) > 1024)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The value of %s must be UTF-8 text of at most 1024 characters.", key);
+                   _("The value of %s must be UTF-8 text of at most 1024 characters."), key);
       return FALSE;
     }
   for (const char *p = value; *p != '\0'; p++)
     if (g_ascii_iscntrl (*p))
       {
         g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                     "The value of %s contains a control character; remove it.", key);
+                     _("The value of %s contains a control character; remove it."), key);
         return FALSE;
       }
   return TRUE;
@@ -1042,7 +1043,7 @@ check_boolean (ScmStore   *self,
 {
   if (g_strcmp0 (value, "true") == 0 || g_strcmp0 (value, "false") == 0)
     return TRUE;
-  g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID, "%s must be “true” or “false”.", key);
+  g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID, _("%s must be “true” or “false”."), key);
   return FALSE;
 }
 
@@ -1067,7 +1068,7 @@ check_listen (ScmStore   *self,
   if (colon == NULL || colon == value)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "%s must be ADDRESS:PORT, such as 0.0.0.0:8443 or [::]:8443.", key);
+                   _("%s must be ADDRESS:PORT, such as 0.0.0.0:8443 or [::]:8443."), key);
       return FALSE;
     }
   host = g_strndup (value, colon - value);
@@ -1075,7 +1076,7 @@ check_listen (ScmStore   *self,
     if (!g_ascii_isalnum (*p) && strchr (".-:[]", *p) == NULL)
       {
         g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                     "%s must be ADDRESS:PORT, such as 0.0.0.0:8443 or [::]:8443.", key);
+                     _("%s must be ADDRESS:PORT, such as 0.0.0.0:8443 or [::]:8443."), key);
         return FALSE;
       }
   return scm_validate_integer (colon + 1, "The port", 1, 65535, NULL, error);
@@ -1091,7 +1092,7 @@ check_security (ScmStore   *self,
       || g_strcmp0 (value, "none") == 0)
     return TRUE;
   g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-               "%s must be “starttls”, “tls” or “none”.", key);
+               _("%s must be “starttls”, “tls” or “none”."), key);
   return FALSE;
 }
 
@@ -1106,14 +1107,14 @@ check_host (ScmStore   *self,
   if (len == 0 || len > 253)
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "%s must be a host name or address such as smtp.example.org.", key);
+                   _("%s must be a host name or address such as smtp.example.org."), key);
       return FALSE;
     }
   for (const char *p = value; *p != '\0'; p++)
     if (!g_ascii_isalnum (*p) && strchr (".-:_", *p) == NULL)
       {
         g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                     "%s must be a host name or address such as smtp.example.org.", key);
+                     _("%s must be a host name or address such as smtp.example.org."), key);
         return FALSE;
       }
   return TRUE;
@@ -1261,7 +1262,7 @@ scm_store_set_setting (ScmStore   *self,
                                                   key != NULL ? MIN (strlen (key), 64) : 0);
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "“%s” is not a setting; use one of %s.", shown, known);
+                   _("“%s” is not a setting; use one of %s."), shown, known);
       return FALSE;
     }
 
@@ -1287,9 +1288,9 @@ create_private_file (const char *path,
 
       if (saved_errno == EEXIST)
         g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                     "%s already exists; choose a new file name for the backup.", path);
+                     _("%s already exists; choose a new file name for the backup."), path);
       else
-        g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "Could not create %s: %s",
+        g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, _("Could not create %s: %s"),
                      path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -1316,7 +1317,7 @@ scm_store_backup (ScmStore   *self,
   if (g_file_test (key_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, SCM_ERROR, SCM_ERROR_DUPLICATE,
-                   "%s already exists; choose a new file name for the backup.", key_path);
+                   _("%s already exists; choose a new file name for the backup."), key_path);
       return FALSE;
     }
   if (!create_private_file (destination, error))
@@ -1339,7 +1340,7 @@ scm_store_backup (ScmStore   *self,
     }
   if (rc != SQLITE_OK)
     {
-      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "Could not write the backup %s: %s",
+      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, _("Could not write the backup %s: %s"),
                    destination, copy != NULL ? sqlite3_errmsg (copy) : sqlite3_errstr (rc));
       sqlite3_close_v2 (copy);
       g_unlink (destination);
@@ -1364,7 +1365,7 @@ scm_store_backup (ScmStore   *self,
         close (fd);
       g_unlink (key_path);
       g_unlink (destination);
-      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, "Could not write %s: %s",
+      g_set_error (error, SCM_ERROR, SCM_ERROR_FAILED, _("Could not write %s: %s"),
                    key_path, g_strerror (saved_errno));
       return FALSE;
     }

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -66,7 +67,7 @@ scm_x509_from_der (GBytes  *der,
       X509_free (cert);
       ERR_clear_error ();
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "This is not a DER X.509 certificate.");
+                           _("This is not a DER X.509 certificate."));
       return NULL;
     }
   return cert;
@@ -140,8 +141,8 @@ scm_x509_serial_from_hex (const char *hex,
     {
       ERR_clear_error ();
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The serial number “%s” is not a positive hexadecimal "
-                   "number of at most 20 octets; use scm_ca_generate_serial().",
+                   _("The serial number “%s” is not a positive hexadecimal "
+                   "number of at most 20 octets; use scm_ca_generate_serial()."),
                    hex != NULL ? hex : "");
       return NULL;
     }
@@ -300,7 +301,7 @@ scm_x509_stack_from_pem (const void *data,
   if (len > G_MAXINT)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The PEM text is too large.");
+                           _("The PEM text is too large."));
       return NULL;
     }
   bio = BIO_new_mem_buf (data, (int) len);
@@ -321,8 +322,8 @@ scm_x509_stack_from_pem (const void *data,
           if (ERR_GET_REASON (code) == PEM_R_NO_START_LINE)
             break;
           g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                               "The PEM text is damaged (a block does not "
-                               "decode); export it again.");
+                               _("The PEM text is damaged (a block does not "
+                               "decode); export it again."));
           return NULL;
         }
 
@@ -340,8 +341,8 @@ scm_x509_stack_from_pem (const void *data,
               OPENSSL_free (der);
               ERR_clear_error ();
               g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "Certificate %d of the PEM text is damaged; "
-                           "export it again.", sk_X509_num (certs) + 1);
+                           _("Certificate %d of the PEM text is damaged; "
+                           "export it again."), sk_X509_num (certs) + 1);
               return NULL;
             }
           sk_X509_push (certs, cert);
@@ -365,8 +366,8 @@ scm_x509_stack_from_pem (const void *data,
   if (sk_X509_num (certs) == 0 && other_blocks == NULL)
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The text contains no PEM certificate "
-                           "(“-----BEGIN CERTIFICATE-----”).");
+                           _("The text contains no PEM certificate "
+                           "(“-----BEGIN CERTIFICATE-----”)."));
       return NULL;
     }
 
@@ -433,8 +434,8 @@ scm_x509_check_email (const char *email,
   if (email == NULL || *email == '\0')
     {
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_INVALID,
-                           "The email address is empty; enter one like "
-                           "name@example.com.");
+                           _("The email address is empty; enter one like "
+                           "name@example.com."));
       return FALSE;
     }
 
@@ -495,7 +496,7 @@ scm_x509_check_email (const char *email,
       g_autofree char *shown = g_utf8_make_valid (email, MIN (total, 300));
 
       g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
-                   "The email address “%s” is not valid: %s.", shown, problem);
+                   _("The email address “%s” is not valid: %s."), shown, problem);
       return FALSE;
     }
   return TRUE;
