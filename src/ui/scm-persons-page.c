@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-import-wizard.h"
 #include "scm-person-dialog.h"
 #include "scm-persons-page.h"
 
@@ -130,6 +131,77 @@ edit_person (ScmListPage *page,
 }
 
 static void
+imported_cb (ScmPersonsPage  *self,
+             ScmImportWizard *wizard)
+{
+  ScmPersonImport *result = scm_import_wizard_get_result (wizard);
+  guint n = result != NULL ? scm_person_import_get_n_created (result)
+                             + scm_person_import_get_n_updated (result)
+                           : 0;
+  g_autofree char *toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                         "%u person imported",
+                                                         "%u persons imported", n),
+                                            n);
+
+  scm_list_page_saved (SCM_LIST_PAGE (self), toast);
+}
+
+void
+scm_persons_page_import (ScmPersonsPage *self)
+{
+  ScmListPage *page;
+  ScmAuthority *authority;
+  ScmImportWizard *wizard;
+
+  g_return_if_fail (SCM_IS_PERSONS_PAGE (self));
+
+  page = SCM_LIST_PAGE (self);
+  authority = scm_list_page_get_authority (page);
+  if (authority == NULL)
+    return;
+  wizard = scm_import_wizard_new (scm_list_page_get_window (page),
+                                  scm_authority_get_store (authority));
+  g_signal_connect_object (wizard, "imported", G_CALLBACK (imported_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+import_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  scm_persons_page_import (SCM_PERSONS_PAGE (widget));
+}
+
+static void
+authority_changed_cb (ScmPersonsPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "persons.import",
+                                 scm_list_page_get_authority (SCM_LIST_PAGE (self)) != NULL);
+}
+
+/* An Import button beside Add in the list page's toolbar. */
+static void
+add_import_button (ScmPersonsPage *self)
+{
+  GObject *toolbar = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
+                                                    "toolbar");
+  GObject *add_button = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
+                                                       "add_button");
+  GtkWidget *button;
+
+  g_return_if_fail (GTK_IS_BOX (toolbar));
+
+  button = gtk_button_new_with_mnemonic (_("_Import…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "persons.import");
+  gtk_widget_set_tooltip_text (button, _("Import Persons From a CSV File (Ctrl+I)"));
+  gtk_box_insert_child_after (GTK_BOX (toolbar), button,
+                              GTK_IS_WIDGET (add_button)
+                              ? gtk_widget_get_prev_sibling (GTK_WIDGET (add_button)) : NULL);
+}
+
+static void
 scm_persons_page_class_init (ScmPersonsPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -150,6 +222,8 @@ scm_persons_page_class_init (ScmPersonsPageClass *klass)
    * would drop the parent class's template children unparented). */
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/scm-persons-page.ui");
+
+  gtk_widget_class_install_action (widget_class, "persons.import", NULL, import_activated);
 }
 
 static void
@@ -158,6 +232,9 @@ scm_persons_page_init (ScmPersonsPage *self)
   ScmListPage *page = SCM_LIST_PAGE (self);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_import_button (self);
+  g_signal_connect (self, "notify::authority", G_CALLBACK (authority_changed_cb), NULL);
+  authority_changed_cb (self);
 
   scm_list_page_add_column (page, _("Email"),
                             gtk_property_expression_new (SCM_TYPE_PERSON, NULL, "email"),

@@ -11,4 +11,7 @@ G_BEGIN_DECLS
 /* The admin window's “Persons” page. */
 G_DECLARE_FINAL_TYPE (ScmPersonsPage, scm_persons_page, SCM, PERSONS_PAGE, ScmListPage)
 
+/* Opens the CSV import wizard; the page reloads after an import. */
+void scm_persons_page_import (ScmPersonsPage *self);
+
 G_END_DECLS

@@ -153,6 +153,21 @@ search_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   forward_to_visible_page (SCM_WINDOW (widget), "list.search");
+static void
+import_persons_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  ScmWindow *self = SCM_WINDOW (widget);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, "persons");
+
+  if (page == NULL || g_strcmp0 (scm_window_get_state_page (self), "main") != 0)
+    return;
+  /* The import's persons show on the page it reloads. */
+  gtk_stack_set_visible_child (self->stack, page);
+  scm_persons_page_import (SCM_PERSONS_PAGE (page));
+}
+
 }
 
 static void
@@ -220,6 +235,10 @@ scm_window_class_init (ScmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_install_action (widget_class, "win.import-persons", NULL,
+                                   import_persons_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
+                                       "win.import-persons", NULL);
 }
 
 /* NULL when the schema is not installed (an uninstalled build run without
