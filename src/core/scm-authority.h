@@ -110,6 +110,20 @@ gboolean        scm_authority_revoke_person      (ScmAuthority        *self,
                                                   GPtrArray          **out_revoked,
                                                   GError             **error);
 
+/* The stored certificate whose DER is @der (a client presented it), if
+ * it is ours, issued, not revoked and valid at @now; otherwise
+ * SCM_ERROR_NOT_FOUND (not ours) or SCM_ERROR_POLICY saying why. */
+ScmCertificate *scm_authority_find_presented_certificate (ScmAuthority   *self,
+                                                          GBytes         *der,
+                                                          gint64          now,
+                                                          GError        **error);
+/* Checks that @csr is a valid request for another key than @renewed's
+ * (SCM_ERROR_POLICY when it reuses it). A renewal is then issued with
+ * ScmIssueRequest.renews_certificate_id. */
+gboolean        scm_authority_check_new_key              (ScmCertificate *renewed,
+                                                          GBytes         *csr,
+                                                          GError        **error);
+
 /* Signs and stores a new CRL with the next CRL number; returns its DER. */
 GBytes         *scm_authority_publish_crl        (ScmAuthority       *self,
                                                   GError            **error);

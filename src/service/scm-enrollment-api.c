@@ -46,6 +46,7 @@ scm_api_request_free (ScmApiRequest *request)
   scm_secret_free (request->authorization);
   g_free (request->content_type);
   g_clear_pointer (&request->body, g_bytes_unref);
+  g_clear_pointer (&request->client_certificate, g_bytes_unref);
   g_free (request);
 }
 

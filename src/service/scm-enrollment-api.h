@@ -46,6 +46,8 @@ G_BEGIN_DECLS
  * @content_type: the Content-Type header (nullable)
  * @body: the request body (nullable)
  * @now: unix seconds when the request came in
+ * @client_certificate: the DER certificate the client presented in the
+ *   TLS handshake (nullable; EST simplereenroll authenticates with it)
  *
  * A copy of what a route needs from the HTTP request, safe to hand to a
  * thread.
@@ -58,6 +60,7 @@ typedef struct
   char *content_type;
   GBytes *body;
   gint64 now;
+  GBytes *client_certificate;
 } ScmApiRequest;
 
 /**

@@ -137,11 +137,15 @@ static const Route routes[] = {
     scm_est_simpleenroll },
   { "/.well-known/est/", TRUE, "/serverkeygen", post_methods, FALSE, handle_api,
     scm_est_serverkeygen },
+  { "/.well-known/est/", TRUE, "/simplereenroll", post_methods, FALSE, handle_api,
+    scm_est_simplereenroll },
   { "/.well-known/est/cacerts", FALSE, NULL, read_methods, FALSE, handle_api, scm_est_cacerts },
   { "/.well-known/est/simpleenroll", FALSE, NULL, post_methods, FALSE, handle_api,
     scm_est_simpleenroll },
   { "/.well-known/est/serverkeygen", FALSE, NULL, post_methods, FALSE, handle_api,
     scm_est_serverkeygen },
+  { "/.well-known/est/simplereenroll", FALSE, NULL, post_methods, FALSE, handle_api,
+    scm_est_simplereenroll },
 };
 
 static void
@@ -580,6 +584,14 @@ handle_api (ScmEnrollmentServer *self,
   api_request->content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
   api_request->body = body != NULL ? soup_message_body_flatten (body) : NULL;
   api_request->now = g_get_real_time () / G_USEC_PER_SEC;
+  if (soup_server_message_get_tls_peer_certificate (msg) != NULL)
+    {
+      g_autoptr(GByteArray) der = NULL;
+
+      g_object_get (soup_server_message_get_tls_peer_certificate (msg), "certificate", &der, NULL);
+      if (der != NULL)
+        api_request->client_certificate = g_bytes_new (der->data, der->len);
+    }
 
   work->api = request->route->api;
   work->api_request = api_request;
@@ -874,6 +886,18 @@ handle_enroll_page (ScmEnrollmentServer *self,
 
 /* SoupServer callbacks -------------------------------------------------------- */
 
+/* A client certificate is only ever a claim: EST simplereenroll accepts
+ * it after finding exactly this certificate among ours, valid and not
+ * revoked (the handshake proved the key). Nothing else looks at it. */
+static gboolean
+accept_certificate_cb (SoupServerMessage    *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  return TRUE;
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -881,6 +905,8 @@ request_started_cb (SoupServer        *server,
 {
   /* Also on the answers libsoup makes itself (400 for a bad request line). */
   scm_http_set_security_headers (soup_server_message_get_response_headers (msg));
+  /* The first message of a connection starts before the TLS handshake. */
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
 }
 
 static void
@@ -1225,8 +1251,12 @@ scm_enrollment_server_start (ScmEnrollmentServer *self,
         return FALSE;
     }
 
+  /* Client certificates are asked for, never required: only EST renewal
+   * uses one. */
   server = soup_server_new ("server-header", "ScmEnroll",
                             "tls-certificate", certificate,
+                            "tls-auth-mode", certificate != NULL ? G_TLS_AUTHENTICATION_REQUESTED
+                                                                 : G_TLS_AUTHENTICATION_NONE,
                             NULL);
   g_signal_connect (server, "request-started", G_CALLBACK (request_started_cb), self);
   soup_server_add_early_handler (server, NULL, early_handler_cb, self, NULL);

@@ -727,6 +727,195 @@ scm_est_simpleenroll (ScmAuthority        *authority,
   return enroll (authority, request, FALSE, error);
 }
 
+/* Renewal ----------------------------------------------------------------------------------- */
+
+#define RENEW_CERTIFICATE_DETAIL \
+  "Renewing needs your current certificate: present it and its key as the TLS client " \
+  "certificate (for strongSwan: pki --est --cert CERT --key KEY).\n"
+
+/* The account and profile the renewal is issued under: the renewed
+ * certificate's when this form still offers them for a key of @type,
+ * else the first that fits among the form's accounts open to the person. */
+static gboolean
+choose_renewal_profile (ScmStore        *store,
+                        Caller          *caller,
+                        ScmCertificate  *renewed,
+                        ScmKeyType       type,
+                        ScmAccount     **out_account,
+                        ScmProfile     **out_profile,
+                        GError         **error)
+{
+  g_autoptr(GPtrArray) accounts = scm_store_list_accounts (store, scm_form_get_id (caller->form),
+                                                           error);
+  ScmKeyType chosen_type;
+
+  if (accounts == NULL)
+    return FALSE;
+  caller->accounts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      ScmAccount *account = g_ptr_array_index (accounts, i);
+
+      if (!scm_enrollment_account_reaches_person (caller->form, account, caller->person))
+        continue;
+      /* The renewed certificate's account goes first. */
+      if (scm_account_get_id (account) == scm_certificate_get_account_id (renewed))
+        g_ptr_array_insert (caller->accounts, 0, g_object_ref (account));
+      else
+        g_ptr_array_add (caller->accounts, g_object_ref (account));
+    }
+
+  if (caller->accounts->len > 0)
+    {
+      ScmAccount *first = g_ptr_array_index (caller->accounts, 0);
+      GArray *ids = scm_account_get_profile_ids (first);
+
+      for (guint j = 0; ids != NULL && j < ids->len
+                        && scm_account_get_id (first) == scm_certificate_get_account_id (renewed); j++)
+        if (g_array_index (ids, gint64, j) == scm_certificate_get_profile_id (renewed)
+            && (scm_account_get_csr_methods (first) & (SCM_CSR_METHOD_CLIENT | SCM_CSR_METHOD_PROVIDED)))
+          {
+            g_autoptr(ScmProfile) profile = scm_store_get_profile (store, g_array_index (ids, gint64, j),
+                                                                   error);
+
+            if (profile == NULL)
+              return FALSE;
+            if (scm_profile_allows_key_type (profile, type))
+              {
+                *out_account = g_object_ref (first);
+                *out_profile = g_steal_pointer (&profile);
+                return TRUE;
+              }
+          }
+    }
+  return choose_profile (store, caller, FALSE, TRUE, type, out_account, out_profile, &chosen_type,
+                         error);
+}
+
+ScmApiResponse *
+scm_est_simplereenroll (ScmAuthority        *authority,
+                        const ScmApiRequest *request,
+                        GError             **error)
+{
+  ScmStore *store;
+  ScmApiResponse *response = NULL;
+  g_auto(Caller) caller = { 0 };
+  g_autoptr(ScmCertificate) renewed = NULL;
+  g_autoptr(GBytes) csr = NULL;
+  g_autoptr(GBytes) spki = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(ScmAccount) account = NULL;
+  g_autoptr(ScmProfile) profile = NULL;
+  g_autoptr(ScmIssueResult) result = NULL;
+  g_autofree char *actor = NULL;
+  ScmIssueRequest issue = { 0 };
+  ScmKeyType csr_type = 0;
+
+  g_return_val_if_fail (SCM_IS_AUTHORITY (authority), NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  store = scm_authority_get_store (authority);
+  caller.form = find_est_form (store, request->segment, &response, error);
+  if (caller.form == NULL)
+    return response;
+  if (!is_pkcs10_type (request->content_type))
+    return text_response (SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                          "Send the certificate request as application/pkcs10 (base64 DER).");
+  if (request->client_certificate == NULL)
+    return text_response (SOUP_STATUS_UNAUTHORIZED, RENEW_CERTIFICATE_DETAIL);
+
+  /* The address's counter: presenting certificates that are not ours
+   * counts as failed sign-ins like wrong Secret IDs do. */
+  keys = scm_enrollment_attempt_keys (request, "", NULL);
+  if (!refuse_if_locked (store, request, keys, NULL, &response, error))
+    return NULL;
+  if (response != NULL)
+    return response;
+
+  actor = scm_enrollment_address_actor (request);
+  renewed = scm_authority_find_presented_certificate (authority, request->client_certificate,
+                                                      request->now, &local_error);
+  if (renewed == NULL)
+    {
+      if (local_error->domain != SCM_ERROR)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      scm_enrollment_audit (store, actor, AUDIT_EST_AUTHENTICATE, NULL, SCM_AUDIT_FAILURE,
+                            "EST renewal on form “%s” refused: %s",
+                            scm_form_get_name (caller.form), local_error->message);
+      if (!scm_enrollment_record_attempts (store, keys, FALSE, request->now, error))
+        return NULL;
+      /* Ours but revoked or expired: its holder may know why. */
+      if (g_error_matches (local_error, SCM_ERROR, SCM_ERROR_POLICY))
+        return text_response (SOUP_STATUS_FORBIDDEN, local_error->message);
+      return text_response (SOUP_STATUS_UNAUTHORIZED, RENEW_CERTIFICATE_DETAIL);
+    }
+  if (!scm_enrollment_record_attempts (store, keys, TRUE, request->now, error))
+    return NULL;
+
+  caller.person = scm_store_get_person (store, scm_certificate_get_person_id (renewed), error);
+  if (caller.person == NULL)
+    return NULL;
+  caller.email = g_strdup (scm_person_get_email (caller.person));
+  if (scm_person_get_deleted_at (caller.person) != 0)
+    return refuse_request (store, &caller, SOUP_STATUS_FORBIDDEN,
+                           "This person was deleted and can no longer renew certificates.");
+
+  csr = decode_csr (request->body);
+  if (csr == NULL)
+    return refuse_request (store, &caller, SOUP_STATUS_BAD_REQUEST,
+                           "The request has no certificate request; send a PKCS#10 request "
+                           "in base64.");
+  spki = scm_csr_parse (g_bytes_get_data (csr, NULL), g_bytes_get_size (csr), &csr_type,
+                        &local_error);
+  if (spki == NULL || !scm_authority_check_new_key (renewed, csr, &local_error))
+    {
+      g_autofree char *detail = g_strdup_printf ("The certificate request was refused: %s",
+                                                 local_error->message);
+
+      return refuse_request (store, &caller,
+                             g_error_matches (local_error, SCM_ERROR, SCM_ERROR_POLICY)
+                             ? SOUP_STATUS_FORBIDDEN : SOUP_STATUS_BAD_REQUEST, detail);
+    }
+
+  if (!choose_renewal_profile (store, &caller, renewed, csr_type, &account, &profile, error))
+    return NULL;
+  if (account == NULL)
+    {
+      g_autofree char *detail = g_strdup_printf ("No account of this form open to you takes a "
+                                                 "certificate request with a %s key; use another "
+                                                 "key type, or ask your administrator.",
+                                                 scm_key_type_to_string (csr_type));
+
+      return refuse_request (store, &caller, SOUP_STATUS_FORBIDDEN, detail);
+    }
+
+  issue.person = caller.person;
+  issue.profile = profile;
+  issue.csr = csr;
+  issue.form_id = scm_form_get_id (caller.form);
+  issue.account_id = scm_account_get_id (account);
+  issue.requested_via = SCM_REQUESTED_VIA_EST;
+  issue.renews_certificate_id = scm_certificate_get_id (renewed);
+  result = scm_authority_issue (authority, &issue, NULL, &local_error);
+  if (result == NULL)
+    {
+      response = refuse_issuance (store, &caller, &local_error);
+      if (response == NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return response;
+    }
+  {
+    g_autoptr(GPtrArray) certificates = g_ptr_array_new ();
+
+    g_ptr_array_add (certificates, result->certificate_der);
+    return certs_only_response (certificates);
+  }
+}
+
 ScmApiResponse *
 scm_est_serverkeygen (ScmAuthority        *authority,
                       const ScmApiRequest *request,

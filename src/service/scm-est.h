@@ -49,6 +49,14 @@ ScmApiResponse *scm_est_simpleenroll  (ScmAuthority        *authority,
                                        const ScmApiRequest *request,
                                        GError             **error);
 
+/* POST /.well-known/est[/EXT]/simplereenroll (RFC 7030 4.2.2), a base64
+ * PKCS#10 body for a new key, authenticated by the certificate it renews
+ * as the TLS client certificate: ours, issued, not revoked, valid. The
+ * new certificate has the same subject and records the one it renews. */
+ScmApiResponse *scm_est_simplereenroll (ScmAuthority        *authority,
+                                        const ScmApiRequest *request,
+                                        GError             **error);
+
 /* POST /.well-known/est[/EXT]/serverkeygen, a base64 PKCS#10 body (its
  * key type, when the profile allows it, chooses the new key's type)
  * → 200 multipart/mixed: the private key (application/pkcs8) and the
