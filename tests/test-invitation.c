@@ -227,6 +227,70 @@ test_command_line (Fixture       *f,
   g_assert_cmpuint (messages->len, ==, 2);
 }
 
+typedef struct
+{
+  ScmInvitationSummary *summary;
+  GError *error;
+  gboolean done;
+  guint progress_calls;
+  GThread *main_thread;
+} AsyncRun;
+
+static void
+async_progress_cb (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  AsyncRun *run = user_data;
+
+  /* In the caller's main context, not in the worker thread. */
+  g_assert_true (g_thread_self () == run->main_thread);
+  g_assert_cmpuint (total, ==, 2);
+  run->progress_calls++;
+}
+
+static void
+async_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->summary = scm_invitation_send_finish (result, &run->error);
+  run->done = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("The invitations were not sent in time");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  const char *emails[] = { "ada@example.org", "bob@example.org", NULL };
+  AsyncRun run = { NULL, NULL, FALSE, 0, g_thread_self () };
+  guint timeout_id = g_timeout_add_seconds (60, timeout_cb, NULL);
+  g_autoptr(GPtrArray) messages = NULL;
+
+  scm_invitation_send_async (f->authority, f->form, emails, NULL, async_progress_cb, &run, NULL,
+                             NULL, async_done_cb, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timeout_id);
+
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.progress_calls, ==, 2);
+  g_assert_cmpuint (run.summary->n_sent, ==, 2);
+  messages = scm_smtp_sink_get_messages (f->sink);
+  g_assert_cmpuint (messages->len, ==, 2);
+  assert_invitation (f, g_ptr_array_index (messages, 1), "bob@example.org");
+  scm_invitation_summary_free (run.summary);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,6 +299,7 @@ main (int   argc,
 
   g_test_add ("/invitation/named-persons", Fixture, NULL, fixture_set_up, test_named_persons,
               fixture_tear_down);
+  g_test_add ("/invitation/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add ("/invitation/command-line", Fixture, NULL, fixture_set_up, test_command_line,
               fixture_tear_down);
 

@@ -193,3 +193,129 @@ scm_invitation_send (ScmAuthority              *authority,
     }
   return g_steal_pointer (&summary);
 }
+
+/* Asynchronous ----------------------------------------------------------------------------- */
+
+typedef struct
+{
+  ScmForm *form;
+  GStrv emails;
+  ScmMailSettings *mail;
+  GMainContext *context;
+  ScmInvitationProgressFunc progress;
+  gpointer progress_data;
+  GDestroyNotify progress_data_free;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->form);
+  g_strfreev (data->emails);
+  scm_mail_settings_free (data->mail);
+  g_main_context_unref (data->context);
+  if (data->progress_data_free != NULL)
+    data->progress_data_free (data->progress_data);
+  g_free (data);
+}
+
+typedef struct
+{
+  GTask *task;    /* keeps the progress data alive until shown */
+  guint done;
+  guint total;
+} ProgressReport;
+
+static gboolean
+report_progress_cb (gpointer user_data)
+{
+  ProgressReport *report = user_data;
+  SendData *data = g_task_get_task_data (report->task);
+
+  data->progress (report->done, report->total, data->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_report_free (ProgressReport *report)
+{
+  g_object_unref (report->task);
+  g_free (report);
+}
+
+static void
+forward_progress (guint    done,
+                  guint    total,
+                  gpointer user_data)
+{
+  GTask *task = user_data;
+  SendData *data = g_task_get_task_data (task);
+  ProgressReport *report = g_new0 (ProgressReport, 1);
+
+  report->task = g_object_ref (task);
+  report->done = done;
+  report->total = total;
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, report_progress_cb, report,
+                              (GDestroyNotify) progress_report_free);
+}
+
+static void
+send_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SendData *data = task_data;
+  GError *error = NULL;
+  ScmInvitationSummary *summary;
+
+  summary = scm_invitation_send (source_object, data->form, (const char * const *) data->emails,
+                                 data->mail, data->progress != NULL ? forward_progress : NULL, task,
+                                 cancellable, &error);
+  if (summary == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, summary, (GDestroyNotify) scm_invitation_summary_free);
+}
+
+void
+scm_invitation_send_async (ScmAuthority              *authority,
+                           ScmForm                   *form,
+                           const char * const        *emails,
+                           const ScmMailSettings     *mail,
+                           ScmInvitationProgressFunc  progress,
+                           gpointer                   progress_data,
+                           GDestroyNotify             progress_data_free,
+                           GCancellable              *cancellable,
+                           GAsyncReadyCallback        callback,
+                           gpointer                   user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SendData *data;
+
+  g_return_if_fail (SCM_IS_AUTHORITY (authority));
+  g_return_if_fail (SCM_IS_FORM (form));
+
+  data = g_new0 (SendData, 1);
+  data->form = g_object_ref (form);
+  data->emails = g_strdupv ((char **) emails);
+  data->mail = mail != NULL ? scm_mail_settings_copy (mail) : NULL;
+  data->context = g_main_context_ref_thread_default ();
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_data_free = progress_data_free;
+
+  task = g_task_new (authority, cancellable, callback, user_data);
+  g_task_set_source_tag (task, scm_invitation_send_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
+  g_task_run_in_thread (task, send_thread);
+}
+
+ScmInvitationSummary *
+scm_invitation_send_finish (GAsyncResult *result,
+                            GError      **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

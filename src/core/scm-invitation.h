@@ -72,4 +72,19 @@ ScmInvitationSummary *scm_invitation_send (ScmAuthority              *authority,
                                            GCancellable              *cancellable,
                                            GError                   **error);
 
+/* The same in a worker thread, over copies of @emails and @mail;
+ * @progress is called in the thread-default main context of the caller. */
+void                  scm_invitation_send_async  (ScmAuthority              *authority,
+                                                  ScmForm                   *form,
+                                                  const char * const        *emails,
+                                                  const ScmMailSettings     *mail,
+                                                  ScmInvitationProgressFunc  progress,
+                                                  gpointer                   progress_data,
+                                                  GDestroyNotify             progress_data_free,
+                                                  GCancellable              *cancellable,
+                                                  GAsyncReadyCallback        callback,
+                                                  gpointer                   user_data);
+ScmInvitationSummary *scm_invitation_send_finish (GAsyncResult              *result,
+                                                  GError                   **error);
+
 G_END_DECLS
