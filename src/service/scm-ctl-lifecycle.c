@@ -80,9 +80,9 @@ find_account (ScmStore   *store,
               const char *name,
               GError    **error)
 {
-  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GPtrArray) forms = NULL;
   g_autoptr (ScmForm) form = NULL;
-  ScmAccount *found = NULL;
+  g_autoptr (ScmAccount) found = NULL;
 
   if (form_name != NULL)
     {
@@ -92,22 +92,33 @@ find_account (ScmStore   *store,
       return scm_store_find_account_by_name (store, scm_form_get_id (form), name, error);
     }
 
-  accounts = scm_store_list_accounts (store, 0, error);
-  if (accounts == NULL)
+  /* Account names are unique within a form, compared as the store does. */
+  forms = scm_store_list_forms (store, error);
+  if (forms == NULL)
     return NULL;
-  for (guint i = 0; i < accounts->len; i++)
+  for (guint i = 0; i < forms->len; i++)
     {
-      ScmAccount *account = g_ptr_array_index (accounts, i);
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (ScmAccount) account =
+        scm_store_find_account_by_name (store, scm_form_get_id (g_ptr_array_index (forms, i)), name,
+                                        &local_error);
 
-      if (g_utf8_collate (scm_account_get_name (account), name) != 0)
-        continue;
+      if (account == NULL)
+        {
+          if (!g_error_matches (local_error, SCM_ERROR, SCM_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return NULL;
+            }
+          continue;
+        }
       if (found != NULL)
         {
           g_set_error (error, SCM_ERROR, SCM_ERROR_INVALID,
                        _("Several forms have an account named “%s”; add --form NAME"), name);
           return NULL;
         }
-      found = account;
+      found = g_steal_pointer (&account);
     }
   if (found == NULL)
     {
@@ -116,7 +127,7 @@ find_account (ScmStore   *store,
                    name);
       return NULL;
     }
-  return g_object_ref (found);
+  return g_steal_pointer (&found);
 }
 
 static gboolean
