@@ -397,7 +397,7 @@ test_settings_and_command_line (Fixture       *f,
   g_clear_pointer (&std_out, g_free);
   g_clear_pointer (&std_err, g_free);
   g_assert_cmpint (scm_test_run (argv, NULL, &std_out, &std_err), ==, 0);
-  g_assert_nonnull (strstr (std_out, "Sent 0 notices"));
+  g_assert_nonnull (strstr (std_out, "Expiry notices sent: 0; not sent: 0"));
   g_clear_pointer (&std_err, g_free);
   g_assert_cmpint (scm_test_run (bad_now, NULL, NULL, &std_err), ==, 2);
   g_assert_nonnull (strstr (std_err, "next tuesday"));

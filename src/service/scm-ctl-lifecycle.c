@@ -289,7 +289,10 @@ scm_ctl_bulk_issue (ScmCtl *ctl,
 
   if (summary->cancelled)
     {
-      g_printerr (_("scm-enrollctl %s: cancelled; %u persons got no certificate (see the lines above)\n"),
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "scm-enrollctl %s: cancelled; %u person got no certificate (see the lines above)\n",
+                               "scm-enrollctl %s: cancelled; %u persons got no certificate (see the lines above)\n",
+                               summary->n_failed),
                   ctl->command, summary->n_failed);
       return SCM_CTL_EXIT_FAILURE;
     }
@@ -389,13 +392,17 @@ scm_ctl_notify_expiring (ScmCtl *ctl,
         g_print (_("%s: %u-day notice not sent (serial %s): %s\n"), notice->email,
                  notice->threshold_days, notice->serial, notice->error->message);
     }
-  g_print (_("Sent %u notices; %u failed\n"), summary->n_sent, summary->n_failed);
+  /* Translators: the counts of sent and failed expiry notices. */
+  g_print (_("Expiry notices sent: %u; not sent: %u\n"), summary->n_sent, summary->n_failed);
   if (summary->admin_error != NULL)
     g_printerr (_("scm-enrollctl %s: the summary did not reach every administrator: %s\n"),
                 ctl->command, summary->admin_error->message);
   if (summary->n_failed > 0)
     {
-      g_printerr (_("scm-enrollctl %s: %u notices were not sent and will be tried again at the next run\n"),
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "scm-enrollctl %s: %u notice was not sent and will be tried again at the next run\n",
+                               "scm-enrollctl %s: %u notices were not sent and will be tried again at the next run\n",
+                               summary->n_failed),
                   ctl->command, summary->n_failed);
       return SCM_CTL_EXIT_FAILURE;
     }
@@ -455,7 +462,8 @@ scm_ctl_invite (ScmCtl *ctl,
       else
         g_print (_("%s: not invited: %s\n"), invitation->email, invitation->error->message);
     }
-  g_print (_("Invited %u persons\n"), summary->n_sent);
+  /* Translators: the count of persons invited. */
+  g_print (_("Persons invited: %u\n"), summary->n_sent);
   if (summary->n_out_of_reach > 0)
     g_print (g_dngettext (GETTEXT_PACKAGE,
                           "%u person was left out: no account of the form is open to them\n",
@@ -464,7 +472,10 @@ scm_ctl_invite (ScmCtl *ctl,
              summary->n_out_of_reach);
   if (summary->n_failed > 0)
     {
-      g_printerr (_("scm-enrollctl %s: %u persons were not invited; see the lines above\n"),
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "scm-enrollctl %s: %u person was not invited; see the lines above\n",
+                               "scm-enrollctl %s: %u persons were not invited; see the lines above\n",
+                               summary->n_failed),
                   ctl->command, summary->n_failed);
       return SCM_CTL_EXIT_FAILURE;
     }
