@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "scm-authority.h"
@@ -407,6 +408,56 @@ test_settings_and_command_line (Fixture       *f,
   g_ptr_array_unref (run_at (f, scm_certificate_get_not_after (ada) - 12 * HOUR, 0, 0));
 }
 
+static void
+test_serve (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(ScmProfile) short_term = scm_profile_new ();
+  g_autoptr(GArray) terms = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) key_types = g_array_new (FALSE, FALSE, sizeof (ScmKeyType));
+  g_autoptr(ScmCertificate) ada = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autofree char *first_line = NULL;
+  g_autofree char *data_dir_arg = g_strdup_printf ("--data-dir=%s", scm_store_get_data_dir (f->store));
+  const char *argv[] = { g_getenv ("SCM_ENROLLCTL"), "serve", "--listen", "127.0.0.1:0",
+                         data_dir_arg, NULL };
+  guint term = 10;
+  ScmKeyType key_type = SCM_KEY_TYPE_EC_P256;
+
+  /* A certificate that really expires in ten days. */
+  g_array_append_val (terms, term);
+  g_array_append_val (key_types, key_type);
+  scm_profile_set_name (short_term, "Ten days");
+  scm_profile_set_purpose (short_term, SCM_PURPOSE_CLIENT_AUTH);
+  scm_profile_set_terms (short_term, terms);
+  scm_profile_set_key_types (short_term, key_types);
+  scm_store_create_profile (f->store, short_term, &error);
+  g_assert_no_error (error);
+  g_set_object (&f->profile, short_term);
+  ada = issue (f, "ada@example.org", 10, TRUE, 0);
+
+  /* serve sends the notices that are due as it starts (then hourly). */
+  g_assert_nonnull (argv[0]);
+  serve = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  first_line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first_line);
+  g_assert_true (scm_smtp_sink_wait_for_messages (f->sink, 3, 60000));
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait (serve, NULL, &error);
+  g_assert_no_error (error);
+
+  messages = scm_smtp_sink_get_messages (f->sink);
+  g_assert_cmpuint (messages->len, ==, 3);
+  assert_notice (f, messages, ada, 10, TRUE);
+  g_assert_true (scm_store_expiry_notice_sent (f->store, scm_certificate_get_id (ada), 30));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -419,6 +470,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/expiry/crash-and-failure", Fixture, NULL, fixture_set_up, test_crash_and_failure,
               fixture_tear_down);
+  g_test_add ("/expiry/serve", Fixture, NULL, fixture_set_up, test_serve, fixture_tear_down);
   g_test_add ("/expiry/settings-and-command-line", Fixture, NULL, fixture_set_up,
               test_settings_and_command_line, fixture_tear_down);
 
