@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "scm-application.h"
 #include "scm-authority.h"
 #include "scm-enroll-request-page.h"
 #include "scm-enroll-window.h"
@@ -407,7 +408,7 @@ static void
 fill_request (Fixture    *f,
               const char *method,
               const char *key_type,
-              const char *protection)
+              gboolean    compatible)
 {
   select_item (f, "request_page", "method_row", method);
   select_item (f, "request_page", "key_type_row", key_type);
@@ -422,8 +423,11 @@ fill_request (Fixture    *f,
   g_assert_true (gtk_widget_get_visible (find (f, "request_page", "strength_row")));
   g_assert_cmpfloat (gtk_level_bar_get_value (GTK_LEVEL_BAR (find (f, "request_page",
                                                                    "strength_bar"))), >, 0);
-  if (protection != NULL)
-    select_item (f, "request_page", "protection_row", protection);
+  if (compatible)
+    gtk_widget_activate (find (f, "request_page", "compatible_row"));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find (f, "request_page",
+                                                                      "compatible_check")))
+                 == compatible);
 }
 
 static void
@@ -469,7 +473,8 @@ save (Fixture     *f,
  * issuing chain in it. */
 static void
 assert_saved_pkcs12 (Fixture    *f,
-                     const char *p12_path)
+                     const char *p12_path,
+                     gboolean    compatible)
 {
   g_autoptr(GBytes) p12 = NULL;
   g_autoptr(GBytes) certificate = NULL;
@@ -521,7 +526,10 @@ assert_saved_pkcs12 (Fixture    *f,
     guint certificates = 0;
 
     g_assert_cmpint (scm_test_tool (&output, f->dir, "openssl", "pkcs12", "-in", p12_path,
-                                    "-passin", passin, "-nokeys", NULL), ==, 0);
+                                    "-passin", passin, "-nokeys", "-info", NULL), ==, 0);
+    /* The protection chosen: SHA-1 MAC and 3DES bags, or SHA-256 and AES. */
+    g_assert_nonnull (strstr (output, compatible ? "MAC: sha1" : "MAC: sha256"));
+    g_assert_nonnull (strstr (output, compatible ? "TripleDES" : "AES-256-CBC"));
     for (begin = strstr (output, "BEGIN CERTIFICATE"); begin != NULL;
          begin = strstr (begin + 1, "BEGIN CERTIFICATE"))
       certificates++;
@@ -537,7 +545,7 @@ static void
 run_secret_id_flow (Fixture    *f,
                     const char *method,
                     const char *key_type,
-                    const char *protection)
+                    gboolean    compatible)
 {
   g_autofree char *p12_path = g_build_filename (f->dir, "ada.p12", NULL);
   g_autofree char *ca_path = g_build_filename (f->dir, "ca.pem", NULL);
@@ -549,7 +557,7 @@ run_secret_id_flow (Fixture    *f,
   connect_to (f, f->staff);
   sign_in_with_secret_id (f, f->ada_secret);
   choose_account (f, "Open");
-  fill_request (f, method, key_type, protection);
+  fill_request (f, method, key_type, compatible);
   click (f, "request_page", "submit_button");
   wait_for_step (f, "done");
   g_assert_null (shown_error (f, "done_page"));
@@ -563,7 +571,7 @@ run_secret_id_flow (Fixture    *f,
   g_assert_true (save (f, p12_path, FALSE, &error));
   g_assert_no_error (error);
   g_assert_null (shown_error (f, "done_page"));
-  assert_saved_pkcs12 (f, p12_path);
+  assert_saved_pkcs12 (f, p12_path, compatible);
 
   g_assert_true (save (f, ca_path, TRUE, &error));
   g_assert_no_error (error);
@@ -582,16 +590,14 @@ static void
 test_secret_id_server_key (Fixture       *f,
                            gconstpointer  data)
 {
-  run_secret_id_flow (f, "Made by the enrollment server", "Elliptic curve P-256 (recommended)",
-                      NULL);
+  run_secret_id_flow (f, "Enrollment server", "EC P-256", FALSE);
 }
 
 static void
 test_secret_id_local_key (Fixture       *f,
                           gconstpointer  data)
 {
-  run_secret_id_flow (f, "Made on this computer, never sent", "RSA, 2048 bits",
-                      "Compatible (older Windows, macOS, Android)");
+  run_secret_id_flow (f, "This computer", "RSA 2048", TRUE);
 }
 
 static void
@@ -624,13 +630,12 @@ test_email_local_key (Fixture       *f,
   set_text (f, "auth_page", "code_row", code);
   click (f, "auth_page", "sign_in_button");
   choose_account (f, "Visitor");
-  fill_request (f, "Made on this computer, never sent", "Elliptic curve P-256 (recommended)",
-                NULL);
+  fill_request (f, "This computer", "EC P-256", FALSE);
   click (f, "request_page", "submit_button");
   wait_for_step (f, "done");
   g_assert_true (save (f, p12_path, FALSE, &error));
   g_assert_no_error (error);
-  assert_saved_pkcs12 (f, p12_path);
+  assert_saved_pkcs12 (f, p12_path, FALSE);
 }
 
 static void
@@ -695,7 +700,7 @@ test_refused_links (Fixture       *f,
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autofree char *closed = NULL;
   guint16 port;
-  GtkWidget *url_row;
+  GtkWidget *url_entry;
 
   /* A wrong pin: refused as a possible interception, nothing sent. */
   open_window (f, wrong_pin);
@@ -707,16 +712,16 @@ test_refused_links (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (find_in (GTK_WIDGET (f->window), "form_box")));
 
   /* A link without its pin is not taken. */
-  url_row = find (f, "endpoint_page", "url_row");
-  gtk_editable_set_text (GTK_EDITABLE (url_row), "https://127.0.0.1:1/enroll/staff");
+  url_entry = find (f, "endpoint_page", "url_entry");
+  gtk_editable_set_text (GTK_EDITABLE (url_entry), "https://127.0.0.1:1/enroll/staff");
   click (f, "endpoint_page", "connect_button");
   g_assert_nonnull (strstr (shown_error (f, "endpoint_page"), "#sha256="));
-  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_true (gtk_widget_has_css_class (url_entry, "error"));
 
   /* A form that is gone or turned off. */
   gone = g_strconcat (scm_enrollment_server_get_url (f->server), "/enroll/no-such-form#sha256=",
                       scm_ca_get_root_fingerprint (scm_authority_get_ca (f->authority)), NULL);
-  gtk_editable_set_text (GTK_EDITABLE (url_row), gone);
+  gtk_editable_set_text (GTK_EDITABLE (url_entry), gone);
   click (f, "endpoint_page", "connect_button");
   wait_for_answer (f, "endpoint_page");
   g_assert_nonnull (strstr (shown_error (f, "endpoint_page"), "does not exist or is turned off"));
@@ -725,7 +730,7 @@ test_refused_links (Fixture       *f,
   port = g_socket_listener_add_any_inet_port (listener, NULL, NULL);
   g_socket_listener_close (listener);
   closed = g_strdup_printf ("https://127.0.0.1:%u/enroll/staff#%s", port, WRONG_PIN);
-  gtk_editable_set_text (GTK_EDITABLE (url_row), closed);
+  gtk_editable_set_text (GTK_EDITABLE (url_entry), closed);
   click (f, "endpoint_page", "connect_button");
   wait_for_answer (f, "endpoint_page");
   g_assert_nonnull (strstr (shown_error (f, "endpoint_page"), "cannot be reached"));
@@ -754,7 +759,7 @@ test_cancel_key_generation (Fixture       *f,
   connect_to (f, f->staff);
   sign_in_with_secret_id (f, f->ada_secret);
   choose_account (f, "Open");
-  fill_request (f, "Made on this computer, never sent", "RSA, 4096 bits (slow to make)", NULL);
+  fill_request (f, "This computer", "RSA 4096", FALSE);
   click (f, "request_page", "submit_button");
   g_assert_cmpstr (scm_enroll_window_get_step (f->window), ==, "progress");
   g_assert_nonnull (strstr (label_text (f, "stack", "progress_label"), "private key"));
@@ -840,6 +845,79 @@ test_provided_csr (Fixture       *f,
   }
 }
 
+/* scm-enroll --enroll URL ------------------------------------------------------------------- */
+
+#define LINK "https://enroll.example.org:8443/enroll/staff#" WRONG_PIN
+
+typedef struct
+{
+  GtkWindow *window;
+  gboolean opened;
+} Opened;
+
+static gboolean
+check_opened_cb (gpointer user_data)
+{
+  Opened *opened = user_data;
+  GtkWidget *entry = find_in (GTK_WIDGET (opened->window), "url_entry");
+
+  /* Only the enroll window, on its first step, with the link in it. */
+  g_assert_true (SCM_IS_ENROLL_WINDOW (opened->window));
+  g_assert_cmpstr (scm_enroll_window_get_step (SCM_ENROLL_WINDOW (opened->window)), ==,
+                   "endpoint");
+  g_assert_nonnull (entry);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, LINK);
+  opened->opened = TRUE;
+  gtk_window_destroy (opened->window);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+window_added_cb (GtkApplication *app,
+                 GtkWindow      *window,
+                 gpointer        user_data)
+{
+  Opened *opened = user_data;
+
+  g_assert_null (opened->window);
+  opened->window = window;
+  g_idle_add (check_opened_cb, opened);
+}
+
+static void
+test_command_line (void)
+{
+  g_autofree char *dir = scm_test_make_tmp_dir ("test-enroll-window-XXXXXX");
+  g_autofree char *admin_dir = g_build_filename (dir, "admin-data", NULL);
+  const char *enroll_argv[] = { "scm-enroll", "--enroll", LINK, NULL };
+  const char *stray_argv[] = { "scm-enroll", LINK, NULL };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(ScmApplication) app = NULL;
+  g_autoptr(ScmApplication) stray = NULL;
+  Opened opened = { NULL, FALSE };
+
+  /* Where the admin window would open (and create) its data. */
+  g_setenv ("SCM_ENROLL_DATA_DIR", admin_dir, TRUE);
+
+  app = scm_application_new ();
+  g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), &opened);
+  args = g_strdupv ((char **) enroll_argv);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, args), ==, 0);
+  g_assert_true (opened.opened);
+  g_assert_null (scm_application_get_authority (app));
+  g_assert_false (g_file_test (admin_dir, G_FILE_TEST_EXISTS));
+
+  /* A link without --enroll is a usage error, not a file to open. */
+  g_clear_pointer (&args, g_strfreev);
+  stray = scm_application_new ();
+  args = g_strdupv ((char **) stray_argv);
+  g_assert_cmpint (g_application_run (G_APPLICATION (stray), 2, args), ==, 2);
+  g_assert_false (g_file_test (admin_dir, G_FILE_TEST_EXISTS));
+
+  g_unsetenv ("SCM_ENROLL_DATA_DIR");
+  scm_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -858,6 +936,7 @@ main (int   argc,
   ADD ("refused-links", test_refused_links);
   ADD ("cancel-key-generation", test_cancel_key_generation);
   ADD ("provided-csr", test_provided_csr);
+  g_test_add_func ("/enroll-window/command-line", test_command_line);
 
   return g_test_run ();
 }

@@ -17,7 +17,7 @@ struct _ScmEnrollEndpointPage
   GCancellable *cancellable;
   gboolean busy;
 
-  AdwEntryRow *url_row;
+  GtkEntry *url_entry;
   GtkLabel *error_label;
   GtkSpinner *spinner;
 };
@@ -34,7 +34,7 @@ static guint signals[N_SIGNALS];
 static void
 update_actions (ScmEnrollEndpointPage *self)
 {
-  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoint.connect",
                                  !self->busy && *url != '\0');
@@ -52,7 +52,7 @@ set_busy (ScmEnrollEndpointPage *self,
 static void
 url_changed_cb (ScmEnrollEndpointPage *self)
 {
-  gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->url_entry), "error");
   update_actions (self);
 }
 
@@ -86,7 +86,7 @@ connect_activated (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   ScmEnrollEndpointPage *self = SCM_ENROLL_ENDPOINT_PAGE (widget);
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_row))));
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_entry))));
   g_autoptr(ScmEnrollmentClient) client = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -97,7 +97,7 @@ connect_activated (GtkWidget  *widget,
     {
       g_autofree char *message = scm_enroll_describe_error (error, NULL);
 
-      gtk_widget_add_css_class (GTK_WIDGET (self->url_row), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->url_entry), "error");
       scm_enroll_show_error (self->error_label, message);
       return;
     }
@@ -138,7 +138,7 @@ scm_enroll_endpoint_page_class_init (ScmEnrollEndpointPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/ScmEnroll/ui/scm-enroll-endpoint-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ScmEnrollEndpointPage, url_row);
+  gtk_widget_class_bind_template_child (widget_class, ScmEnrollEndpointPage, url_entry);
   gtk_widget_class_bind_template_child (widget_class, ScmEnrollEndpointPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, ScmEnrollEndpointPage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, url_changed_cb);
@@ -159,7 +159,7 @@ scm_enroll_endpoint_page_set_url (ScmEnrollEndpointPage *self,
 {
   g_return_if_fail (SCM_IS_ENROLL_ENDPOINT_PAGE (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->url_row), url != NULL ? url : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), url != NULL ? url : "");
 }
 
 void

@@ -53,7 +53,11 @@ struct _ScmEnrollRequestPage
   GtkLabel *strength_label;
   GtkLabel *password_error;
   AdwActionRow *generated_row;
-  AdwComboRow *protection_row;
+  AdwPreferencesGroup *protection_group;
+  GtkWidget *modern_row;
+  GtkCheckButton *modern_check;
+  GtkWidget *compatible_row;
+  GtkCheckButton *compatible_check;
 };
 
 G_DEFINE_FINAL_TYPE (ScmEnrollRequestPage, scm_enroll_request_page, ADW_TYPE_BIN)
@@ -64,12 +68,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* The protection row's items, in order. */
-static const ScmPkcs12Protection protections[] = {
-  SCM_PKCS12_AES256_SHA256,
-  SCM_PKCS12_TRIPLEDES_SHA1,
-};
 
 static const char *
 get_text (gpointer editable)
@@ -121,15 +119,15 @@ describe_key_type (ScmKeyType type)
   switch (type)
     {
     case SCM_KEY_TYPE_RSA_2048:
-      return _("RSA, 2048 bits");
+      return _("RSA 2048");
     case SCM_KEY_TYPE_RSA_3072:
-      return _("RSA, 3072 bits");
+      return _("RSA 3072");
     case SCM_KEY_TYPE_RSA_4096:
-      return _("RSA, 4096 bits (slow to make)");
+      return _("RSA 4096");
     case SCM_KEY_TYPE_EC_P256:
-      return _("Elliptic curve P-256 (recommended)");
+      return _("EC P-256");
     case SCM_KEY_TYPE_EC_P384:
-      return _("Elliptic curve P-384");
+      return _("EC P-384");
     default:
       return scm_key_type_to_string (type);
     }
@@ -141,12 +139,12 @@ describe_method (ScmCsrMethod method)
   switch (method)
     {
     case SCM_CSR_METHOD_CLIENT:
-      return _("Made on this computer, never sent");
+      return _("This computer");
     case SCM_CSR_METHOD_SERVER:
-      return _("Made by the enrollment server");
+      return _("Enrollment server");
     case SCM_CSR_METHOD_PROVIDED:
     default:
-      return _("From my own certificate signing request");
+      return _("My own CSR file");
     }
 }
 
@@ -215,6 +213,7 @@ update (ScmEnrollRequestPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->csr_row), provided);
   gtk_widget_set_visible (GTK_WIDGET (self->key_type_row), !provided);
   gtk_widget_set_visible (GTK_WIDGET (self->password_group), !provided);
+  gtk_widget_set_visible (GTK_WIDGET (self->protection_group), !provided);
 
   if (provided)
     valid &= self->csr_pem != NULL;
@@ -282,28 +281,23 @@ update_protection (ScmEnrollRequestPage *self)
 {
   JsonArray *offered = scm_enroll_json_array (self->authorized, "pkcs12");
   gboolean server = get_method (self) == SCM_CSR_METHOD_SERVER;
-  guint first_offered = 0;
-  guint n_offered = 0;
+  gboolean modern = scm_enroll_json_has (offered,
+                                         scm_pkcs12_protection_to_string (SCM_PKCS12_AES256_SHA256));
+  gboolean compatible = scm_enroll_json_has (offered,
+                                             scm_pkcs12_protection_to_string (SCM_PKCS12_TRIPLEDES_SHA1));
 
-  for (guint i = G_N_ELEMENTS (protections); i > 0; i--)
-    if (scm_enroll_json_has (offered, scm_pkcs12_protection_to_string (protections[i - 1])))
-      {
-        first_offered = i - 1;
-        n_offered++;
-      }
-  if (server && n_offered == 1)
-    {
-      adw_combo_row_set_selected (self->protection_row, first_offered);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->protection_row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->protection_row),
-                                   _("Chosen by the account for files the server makes"));
-    }
+  /* The account's choice first; Modern when it names none. */
+  if (compatible && !modern)
+    gtk_check_button_set_active (self->compatible_check, TRUE);
   else
-    {
-      gtk_widget_set_sensitive (GTK_WIDGET (self->protection_row), TRUE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->protection_row),
-                                   _("Compatible is for systems that cannot open Modern files"));
-    }
+    gtk_check_button_set_active (self->modern_check, TRUE);
+  gtk_widget_set_sensitive (self->modern_row, !server || modern || !compatible);
+  gtk_widget_set_sensitive (self->compatible_row, !server || compatible);
+  adw_preferences_group_set_description (self->protection_group,
+                                         server && modern != compatible
+                                         ? _("The account chooses how files the server makes are "
+                                             "protected.")
+                                         : NULL);
 }
 
 static void
@@ -351,9 +345,34 @@ profile_changed_cb (ScmEnrollRequestPage *self)
   update (self);
 }
 
+/* What the short choice means, under the row. */
+static void
+describe_method_choice (ScmEnrollRequestPage *self)
+{
+  const char *subtitle;
+
+  switch (get_method (self))
+    {
+    case SCM_CSR_METHOD_CLIENT:
+      subtitle = _("Made here; the private key never leaves this computer");
+      break;
+    case SCM_CSR_METHOD_SERVER:
+      subtitle = _("The server makes the key and sends it in the PKCS#12 file");
+      break;
+    case SCM_CSR_METHOD_PROVIDED:
+      subtitle = _("Your software made the key; send its certificate signing request");
+      break;
+    default:
+      subtitle = NULL;
+      break;
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->method_row), subtitle);
+}
+
 static void
 method_changed_cb (ScmEnrollRequestPage *self)
 {
+  describe_method_choice (self);
   update_protection (self);
   update (self);
 }
@@ -566,7 +585,11 @@ scm_enroll_request_page_class_init (ScmEnrollRequestPageClass *klass)
   BIND (strength_label);
   BIND (password_error);
   BIND (generated_row);
-  BIND (protection_row);
+  BIND (protection_group);
+  BIND (modern_row);
+  BIND (modern_check);
+  BIND (compatible_row);
+  BIND (compatible_check);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, profile_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, method_changed_cb);
@@ -679,8 +702,8 @@ scm_enroll_request_page_dup_request (ScmEnrollRequestPage *self)
     request->csr_pem = g_strdup (self->csr_pem);
   else
     request->password = g_strdup (get_text (self->password_row));
-  selected = adw_combo_row_get_selected (self->protection_row);
-  request->protection = protections[MIN (selected, G_N_ELEMENTS (protections) - 1)];
+  request->protection = gtk_check_button_get_active (self->compatible_check)
+                        ? SCM_PKCS12_TRIPLEDES_SHA1 : SCM_PKCS12_AES256_SHA256;
   return request;
 }
 
