@@ -16,6 +16,7 @@
 #include "scm-http-problem.h"
 #include "scm-server-cert.h"
 #include "scm-validate.h"
+#include "scm-worker-pool.h"
 
 /* How long a refused connection is drained before it is closed, so that
  * the client reads the answer instead of a reset (RFC 9112 9.6). */
@@ -53,6 +54,13 @@ struct _ScmEnrollmentServer
   guint generation;
   GHashTable *refusals;   /* Refusal *, draining before their close */
   GSource *purge;         /* while running: forgets expired codes and sessions */
+
+  /* Blocking work, apart from the GTask pool where the TLS handshakes run:
+   * issuance (key generation, signing, PKCS#12) in one pool, everything
+   * else (store reads and writes, secret checks) in another, so sign-ins
+   * never wait behind a queue of issuances. */
+  ScmWorkerPool *issue_pool;
+  ScmWorkerPool *quick_pool;
 };
 
 G_DEFINE_FINAL_TYPE (ScmEnrollmentServer, scm_enrollment_server, G_TYPE_OBJECT)
@@ -97,6 +105,7 @@ struct _Route
   gboolean json;                /* request bodies must be application/json */
   RouteHandler handler;
   ScmApiHandler api;            /* for handle_api: the JSON route's work */
+  gboolean issues;              /* the work issues a certificate */
 };
 
 static void handle_ca_certificate (ScmEnrollmentServer *self,
@@ -127,25 +136,25 @@ static const Route routes[] = {
   { "/api/v1/session/accounts/", TRUE, "/authorize", post_methods, TRUE, handle_api,
     scm_enrollment_api_authorize_account },
   { "/api/v1/session/certificates", FALSE, NULL, post_methods, TRUE, handle_api,
-    scm_enrollment_api_issue_certificate },
+    scm_enrollment_api_issue_certificate, TRUE },
   { "/ca.crt", FALSE, NULL, read_methods, FALSE, handle_ca_certificate, NULL },
   { "/crl", FALSE, NULL, read_methods, FALSE, handle_crl, NULL },
   { "/enroll/", TRUE, NULL, read_methods, FALSE, handle_enroll_page, NULL },
   /* EST (scm-est.h): with a form's label, and label-less for the default form. */
   { "/.well-known/est/", TRUE, "/cacerts", read_methods, FALSE, handle_api, scm_est_cacerts },
   { "/.well-known/est/", TRUE, "/simpleenroll", post_methods, FALSE, handle_api,
-    scm_est_simpleenroll },
+    scm_est_simpleenroll, TRUE },
   { "/.well-known/est/", TRUE, "/serverkeygen", post_methods, FALSE, handle_api,
-    scm_est_serverkeygen },
+    scm_est_serverkeygen, TRUE },
   { "/.well-known/est/", TRUE, "/simplereenroll", post_methods, FALSE, handle_api,
-    scm_est_simplereenroll },
+    scm_est_simplereenroll, TRUE },
   { "/.well-known/est/cacerts", FALSE, NULL, read_methods, FALSE, handle_api, scm_est_cacerts },
   { "/.well-known/est/simpleenroll", FALSE, NULL, post_methods, FALSE, handle_api,
-    scm_est_simpleenroll },
+    scm_est_simpleenroll, TRUE },
   { "/.well-known/est/serverkeygen", FALSE, NULL, post_methods, FALSE, handle_api,
-    scm_est_serverkeygen },
+    scm_est_serverkeygen, TRUE },
   { "/.well-known/est/simplereenroll", FALSE, NULL, post_methods, FALSE, handle_api,
-    scm_est_simplereenroll },
+    scm_est_simplereenroll, TRUE },
 };
 
 static void
@@ -551,7 +560,8 @@ start_work (ScmEnrollmentServer *self,
   task = g_task_new (NULL, NULL, work_done_cb, NULL);
   g_task_set_source_tag (task, start_work);
   g_task_set_task_data (task, work, (GDestroyNotify) work_free);
-  g_task_run_in_thread (task, work_thread);
+  scm_worker_pool_run_in_thread (request->route->issues ? self->issue_pool : self->quick_pool,
+                                 task, work_thread);
 }
 
 static void
@@ -1339,6 +1349,9 @@ scm_enrollment_server_finalize (GObject *object)
   g_clear_pointer (&self->listen_address, g_free);
   g_clear_pointer (&self->public_url, g_free);
   g_clear_pointer (&self->refusals, g_hash_table_unref);
+  /* Every task holds a reference to the server: none is left. */
+  g_clear_pointer (&self->issue_pool, scm_worker_pool_free);
+  g_clear_pointer (&self->quick_pool, scm_worker_pool_free);
 
   G_OBJECT_CLASS (scm_enrollment_server_parent_class)->finalize (object);
 }
@@ -1450,6 +1463,8 @@ scm_enrollment_server_init (ScmEnrollmentServer *self)
   self->port = SCM_DEFAULT_PORT;
   self->use_tls = TRUE;
   self->refusals = g_hash_table_new (NULL, NULL);
+  self->issue_pool = scm_worker_pool_new (0);
+  self->quick_pool = scm_worker_pool_new (0);
 }
 
 ScmEnrollmentServer *
