@@ -21,8 +21,9 @@
 
 /* Persons per call of scm_authority_issue_many(): large enough that its
  * per-batch work (two commits, a CA copy) costs little, small enough for
- * frequent progress, prompt cancelling and few open files. */
-#define BATCH_SIZE 500
+ * frequent progress, prompt cancelling and few open files (each batch
+ * holds its files open from creation to the last byte). */
+#define BATCH_SIZE 256
 #define MAX_FILE_STEM 120
 
 void
@@ -410,6 +411,23 @@ remove_file (Run              *run,
   g_clear_pointer (&item->file, g_free);
 }
 
+/* A certificate whose file could not be written (or listed): nobody can
+ * ever use it, so it is revoked and its file removed. */
+static void
+discard (Run              *run,
+         ScmBulkIssueItem *item,
+         const GError     *why)
+{
+  g_autoptr(GError) revoke_error = NULL;
+
+  scm_authority_revoke (run->authority, item->serial, SCM_REVOCATION_CESSATION_OF_OPERATION,
+                        &revoke_error);
+  g_set_error (&item->error, why->domain, why->code, "%s (%s)%s%s", why->message, item->file,
+               revoke_error != NULL ? _("; the certificate could not be revoked: ") : "",
+               revoke_error != NULL ? revoke_error->message : "");
+  remove_file (run, item);
+}
+
 /* Issues one batch of items [@start, @end) and writes what it gave. */
 static gboolean
 run_batch (Run          *run,
@@ -424,6 +442,7 @@ run_batch (Run          *run,
   g_autofree int *fds = g_new (int, end - start);
   g_autoptr(GPtrArray) passwords = g_ptr_array_new_with_free_func ((GDestroyNotify) scm_secret_free);
   g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) csv_error = NULL;
   guint n = 0;
 
   for (guint i = start; i < end; i++)
@@ -473,7 +492,8 @@ run_batch (Run          *run,
           continue;
         }
       item->serial = g_strdup (scm_certificate_get_serial (result->certificate));
-      written = write_all (fds[j], result->pkcs12, &write_error);
+      /* After a failed row the passwords file is useless: no more files. */
+      written = csv_error == NULL && write_all (fds[j], result->pkcs12, &write_error);
       if (close (fds[j]) != 0 && written)
         {
           int saved_errno = errno;
@@ -482,27 +502,21 @@ run_batch (Run          *run,
                        _("Could not write the PKCS#12 file: %s"), g_strerror (saved_errno));
           written = FALSE;
         }
-      if (!written)
-        {
-          g_autoptr(GError) revoke_error = NULL;
-
-          /* Nobody can ever use it: no valid certificate is left behind. */
-          scm_authority_revoke (run->authority, item->serial, SCM_REVOCATION_CESSATION_OF_OPERATION,
-                                &revoke_error);
-          g_set_error (&item->error, G_FILE_ERROR, write_error->code, "%s (%s)%s%s",
-                       write_error->message, item->file,
-                       revoke_error != NULL ? "; the certificate could not be revoked: " : "",
-                       revoke_error != NULL ? revoke_error->message : "");
-          remove_file (run, item);
-          continue;
-        }
 
       /* The row only once its file is complete. */
       row[0] = item->email;
       row[1] = item->file;
       row[2] = g_ptr_array_index (passwords, j);
-      if (!scm_csv_writer_write_row (run->csv, row, 3, NULL, error))
-        return FALSE;
+      if (written && !scm_csv_writer_write_row (run->csv, row, 3, NULL, &csv_error))
+        written = FALSE;
+
+      if (!written)
+        discard (run, item, write_error != NULL ? write_error : csv_error);
+    }
+  if (csv_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&csv_error));
+      return FALSE;
     }
   return scm_csv_writer_flush (run->csv, NULL, error);
 }

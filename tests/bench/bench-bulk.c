@@ -123,7 +123,7 @@ time_in_process (Setup *setup,
                  guint  start,
                  guint  end)
 {
-  const guint batch = 500;
+  const guint batch = 256;
   double began = now_seconds ();
 
   for (guint from = start; from < end; from += batch)
