@@ -780,6 +780,47 @@ test_cancel_key_generation (Fixture       *f,
   g_assert_cmpuint (count_files (f->dir), ==, files);
 }
 
+static void
+test_profile_not_allowed (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScmProfile) profile = scm_store_find_profile_by_name (f->store,
+                                                                  "Client Authentication",
+                                                                  &error);
+  g_autoptr(GArray) rsa_only = g_array_new (FALSE, FALSE, sizeof (ScmKeyType));
+  ScmKeyType rsa = SCM_KEY_TYPE_RSA_2048;
+
+  connect_to (f, f->staff);
+  sign_in_with_secret_id (f, f->ada_secret);
+  choose_account (f, "Open");
+
+  /* Back goes one step at a time, and forward again. */
+  click (f, "back_button", "back_button");
+  g_assert_cmpstr (scm_enroll_window_get_step (f->window), ==, "account");
+  click (f, "back_button", "back_button");
+  g_assert_cmpstr (scm_enroll_window_get_step (f->window), ==, "authenticate");
+  click (f, "auth_page", "sign_in_button");
+  choose_account (f, "Open");
+
+  /* The administrator narrows the profile meanwhile: the server says
+   * what it allows, in place, and the request can be corrected. */
+  fill_request (f, "Enrollment server", "EC P-256", FALSE);
+  g_assert_no_error (error);
+  g_array_append_val (rsa_only, rsa);
+  scm_profile_set_key_types (profile, rsa_only);
+  scm_store_update_profile (f->store, profile, &error);
+  g_assert_no_error (error);
+  click (f, "request_page", "submit_button");
+  wait_for_step (f, "request");
+  wait_for_error (f, "request_page");
+  g_assert_nonnull (strstr (shown_error (f, "request_page"), "does not allow EC-P256"));
+
+  select_item (f, "request_page", "key_type_row", "RSA 2048");
+  click (f, "request_page", "submit_button");
+  wait_for_step (f, "done");
+}
+
 static gboolean
 csr_loaded (Fixture       *f,
             gconstpointer  data)
@@ -936,6 +977,7 @@ main (int   argc,
   ADD ("refused-links", test_refused_links);
   ADD ("cancel-key-generation", test_cancel_key_generation);
   ADD ("provided-csr", test_provided_csr);
+  ADD ("profile-not-allowed", test_profile_not_allowed);
   g_test_add_func ("/enroll-window/command-line", test_command_line);
 
   return g_test_run ();

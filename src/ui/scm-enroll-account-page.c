@@ -31,6 +31,7 @@ G_DEFINE_FINAL_TYPE (ScmEnrollAccountPage, scm_enroll_account_page, ADW_TYPE_BIN
 
 enum {
   SIGNAL_AUTHORIZED,
+  SIGNAL_SESSION_EXPIRED,
   N_SIGNALS
 };
 
@@ -125,6 +126,13 @@ authorized_cb (GObject      *source,
                             "you and try again."));
   else
     message = scm_enroll_describe_error (error, client);
+  /* Signing in is another step: the window takes the person back there. */
+  if (g_error_matches (error, SCM_ENROLLMENT_CLIENT_ERROR,
+                       SCM_ENROLLMENT_CLIENT_ERROR_SESSION_EXPIRED))
+    {
+      g_signal_emit (self, signals[SIGNAL_SESSION_EXPIRED], 0, message);
+      return;
+    }
   scm_enroll_show_error (self->error_label, message);
 }
 
@@ -183,6 +191,9 @@ scm_enroll_account_page_class_init (ScmEnrollAccountPageClass *klass)
   signals[SIGNAL_AUTHORIZED] =
     g_signal_new ("authorized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_INT64, JSON_TYPE_OBJECT);
+  signals[SIGNAL_SESSION_EXPIRED] =
+    g_signal_new ("session-expired", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/ScmEnroll/ui/scm-enroll-account-page.ui");
@@ -219,6 +230,7 @@ scm_enroll_account_page_start (ScmEnrollAccountPage *self,
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autofree char *description = NULL;
   const char *name;
+  const char *email;
 
   g_return_if_fail (SCM_IS_ENROLL_ACCOUNT_PAGE (self));
   g_return_if_fail (SCM_IS_ENROLLMENT_CLIENT (client));
@@ -249,15 +261,18 @@ scm_enroll_account_page_start (ScmEnrollAccountPage *self,
       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (session, "person")))
     person = json_object_get_object_member (session, "person");
   name = scm_enroll_json_string (person, "name");
+  email = scm_enroll_json_string (person, "email");
+  if (email == NULL)
+    email = "";
   if (self->accounts->len == 0)
     description = g_strdup (_("This form offers you no account. Ask your administrator which "
                               "form to use."));
   else if (name != NULL && *name != '\0')
     description = g_strdup_printf (_("Signed in as %s (%s). Choose the account to enroll with."),
-                                   name, scm_enroll_json_string (person, "email"));
+                                   name, email);
   else
     description = g_strdup_printf (_("Signed in as %s. Choose the account to enroll with."),
-                                   scm_enroll_json_string (person, "email"));
+                                   email);
   adw_preferences_group_set_description (self->group, description);
 
   gtk_editable_set_text (GTK_EDITABLE (self->access_code_row), "");

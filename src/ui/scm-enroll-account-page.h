@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 /* The enroll window's third step: the accounts the signed-in person may
  * use, and the access code or Secret ID an account asks for. Emits
  * ::authorized (gint64 account id, JsonObject what the account allows)
- * once the server agreed. */
+ * once the server agreed, or ::session-expired (string: what to tell
+ * the person) when they must sign in again. */
 G_DECLARE_FINAL_TYPE (ScmEnrollAccountPage, scm_enroll_account_page, SCM, ENROLL_ACCOUNT_PAGE, AdwBin)
 
 /* @session: the sign-in answer; @secret_id: the Secret ID signed in with

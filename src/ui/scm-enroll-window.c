@@ -170,6 +170,14 @@ authorized_cb (ScmEnrollWindow *self,
 }
 
 static void
+session_expired_cb (ScmEnrollWindow *self,
+                    const char      *message)
+{
+  scm_enroll_auth_page_show_error (self->auth_page, message);
+  show_step (self, "authenticate");
+}
+
+static void
 stage_cb (ScmEnrollStage stage,
           gpointer       user_data)
 {
@@ -226,8 +234,7 @@ issued_cb (GObject      *source,
   if (g_error_matches (error, SCM_ENROLLMENT_CLIENT_ERROR,
                        SCM_ENROLLMENT_CLIENT_ERROR_SESSION_EXPIRED))
     {
-      scm_enroll_auth_page_show_error (self->auth_page, message);
-      show_step (self, "authenticate");
+      session_expired_cb (self, message);
       return;
     }
   scm_enroll_request_page_show_error (self->request_page, message);
@@ -351,6 +358,7 @@ scm_enroll_window_class_init (ScmEnrollWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, connected_cb);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, authorized_cb);
+  gtk_widget_class_bind_template_callback (widget_class, session_expired_cb);
   gtk_widget_class_bind_template_callback (widget_class, submit_cb);
   gtk_widget_class_install_action (widget_class, "enroll.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "enroll.cancel", NULL, cancel_activated);
