@@ -11,4 +11,9 @@ G_BEGIN_DECLS
 /* The admin window's “Accounts” page. */
 G_DECLARE_FINAL_TYPE (ScmAccountsPage, scm_accounts_page, SCM, ACCOUNTS_PAGE, ScmListPage)
 
+/* Lists only @form's accounts (a form's *Accounts* action), by searching
+ * for its name; Add then adds to @form. */
+void scm_accounts_page_show_form (ScmAccountsPage *self,
+                                  ScmForm         *form);
+
 G_END_DECLS

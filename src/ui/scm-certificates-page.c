@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-certificate-dialog.h"
 #include "scm-certificates-page.h"
 
 struct _ScmCertificatesPage
@@ -80,6 +81,29 @@ dup_title (ScmListPage *page,
 }
 
 static void
+revoked_cb (ScmCertificatesPage *self,
+            ScmCertificate      *certificate)
+{
+  g_autofree char *toast = g_strdup_printf (_("Certificate %s revoked"), scm_certificate_get_serial (certificate));
+
+  scm_list_page_saved (SCM_LIST_PAGE (self), toast);
+}
+
+static void
+show_certificate (ScmListPage *page,
+                  gpointer     item)
+{
+  ScmCertificateDialog *dialog;
+
+  dialog = scm_certificate_dialog_new (scm_list_page_get_window (page),
+                                       scm_list_page_get_authority (page),
+                                       scm_list_page_get_index (page),
+                                       item);
+  g_signal_connect_object (dialog, "revoked", G_CALLBACK (revoked_cb), page, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 scm_certificates_page_class_init (ScmCertificatesPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -87,6 +111,7 @@ scm_certificates_page_class_init (ScmCertificatesPageClass *klass)
 
   page_class->item_type = SCM_TYPE_CERTIFICATE;
   page_class->load = load_certificates;
+  page_class->edit = show_certificate;
   page_class->dup_title = dup_title;
 
   /* The template only sets ScmListPage's properties: no children to

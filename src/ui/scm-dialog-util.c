@@ -49,3 +49,87 @@ scm_dialog_select_id (AdwComboRow *row,
         return;
       }
 }
+
+typedef struct
+{
+  ScmStore *store;
+  ScmDialogLoadFunc load;
+  gpointer data;
+  GDestroyNotify data_free;
+  GDestroyNotify result_free;
+} LoadData;
+
+static void
+load_data_free (LoadData *load)
+{
+  g_clear_object (&load->store);
+  if (load->data_free != NULL)
+    g_clear_pointer (&load->data, load->data_free);
+  g_free (load);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *load = task_data;
+  GError *error = NULL;
+  gpointer answer = load->load (load->store, load->data, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, answer, load->result_free);
+}
+
+void
+scm_dialog_load_async (gpointer             source_object,
+                       ScmStore            *store,
+                       ScmDialogLoadFunc    load,
+                       gpointer             data,
+                       GDestroyNotify       data_free,
+                       GDestroyNotify       result_free,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadData *state;
+
+  g_return_if_fail (SCM_IS_STORE (store));
+  g_return_if_fail (load != NULL);
+
+  state = g_new0 (LoadData, 1);
+  state->store = g_object_ref (store);
+  state->load = load;
+  state->data = data;
+  state->data_free = data_free;
+  state->result_free = result_free;
+
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  g_task_set_source_tag (task, scm_dialog_load_async);
+  g_task_set_task_data (task, state, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gpointer
+scm_dialog_load_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == scm_dialog_load_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+scm_dialog_copy_text (GtkWidget  *widget,
+                      const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (text != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
+}

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-profile-dialog.h"
 #include "scm-profiles-page.h"
 
 struct _ScmProfilesPage
@@ -20,6 +21,14 @@ load_profiles (ScmStore  *store,
                GError   **error)
 {
   return scm_store_list_profiles (store, error);
+}
+
+static gboolean
+delete_profile (ScmStore  *store,
+                gpointer   item,
+                GError   **error)
+{
+  return scm_store_delete_profile (store, scm_profile_get_id (item), error);
 }
 
 static const char *
@@ -62,6 +71,42 @@ dup_title (ScmListPage *page,
 }
 
 static void
+saved_cb (ScmProfilesPage *self,
+          ScmProfile      *profile)
+{
+  g_autofree char *toast = g_strdup_printf (_("Profile “%s” saved"), scm_profile_get_name (profile));
+
+  scm_list_page_saved (SCM_LIST_PAGE (self), toast);
+}
+
+static void
+open_dialog (ScmListPage *page,
+             ScmProfile  *profile)
+{
+  ScmProfileDialog *dialog;
+
+  dialog = scm_profile_dialog_new (scm_list_page_get_window (page),
+                                   scm_list_page_get_authority (page),
+                                   scm_list_page_get_items (page),
+                                   profile);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (saved_cb), page, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_profile (ScmListPage *page)
+{
+  open_dialog (page, NULL);
+}
+
+static void
+edit_profile (ScmListPage *page,
+              gpointer     item)
+{
+  open_dialog (page, item);
+}
+
+static void
 scm_profiles_page_class_init (ScmProfilesPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -69,6 +114,12 @@ scm_profiles_page_class_init (ScmProfilesPageClass *klass)
 
   page_class->item_type = SCM_TYPE_PROFILE;
   page_class->load = load_profiles;
+  page_class->delete_item = delete_profile;
+  page_class->add = add_profile;
+  page_class->edit = edit_profile;
+  page_class->delete_heading = N_("Delete Certificate Profile?");
+  page_class->delete_body = N_("Accounts can no longer offer %s. Built-in profiles and profiles in use cannot be deleted.");
+  page_class->deleted_toast = N_("Profile “%s” deleted");
   page_class->dup_title = dup_title;
 
   /* The template only sets ScmListPage's properties: no children to
