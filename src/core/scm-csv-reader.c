@@ -459,6 +459,30 @@ read_byte (ScmCsvReader *self,
   return self->buffer[self->buffer_pos++];
 }
 
+/* Appends the buffered bytes after the one just read that cannot end or
+ * change the field (no separator, quote, line end or NUL) in one copy,
+ * up to the field size limit: the byte-by-byte states then see only the
+ * bytes that matter, which makes reading several times faster. */
+static void
+append_plain_run (ScmCsvReader *self,
+                  char          separator)
+{
+  const guint8 *start = self->buffer + self->buffer_pos;
+  const guint8 *end = self->buffer + self->buffer_len;
+  gsize length = current_field_length (self);
+  const guint8 *p = start;
+
+  if (length >= self->max_field_size)
+    return;
+  if ((gsize) (end - start) > self->max_field_size - length)
+    end = start + (self->max_field_size - length);
+  while (p < end && *p != (guint8) separator && *p != '"' && *p != '\r' && *p != '\n'
+         && *p != '\0')
+    p++;
+  g_string_append_len (self->record, (const char *) start, p - start);
+  self->buffer_pos += p - start;
+}
+
 static gboolean
 fail_unterminated (ScmCsvReader *self,
                    GError      **error,
@@ -647,6 +671,8 @@ scm_csv_reader_next (ScmCsvReader *self,
                   continue;
                 }
               g_string_append_c (self->record, (char) c);
+              if (!only_spaces)
+                append_plain_run (self, separator);
             }
           break;
 
@@ -675,6 +701,9 @@ scm_csv_reader_next (ScmCsvReader *self,
               if (c == '\r' || (c == '\n' && !lf_after_cr))
                 count_line (self, c);
               g_string_append_c (self->record, (char) c);
+              /* After a line end the next byte may be the LF of a CRLF. */
+              if (c != '\r' && c != '\n')
+                append_plain_run (self, '"');
             }
           break;
 

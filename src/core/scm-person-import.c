@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "scm-csv-reader.h"
 #include "scm-csv-writer.h"
 #include "scm-error.h"
@@ -79,12 +81,14 @@ static const struct
   { "edupersonprincipalname", SCM_PERSON_FIELD_EPPN },
 };
 
+/* A generated Secret ID waiting for its export: the names are in the
+ * import's string chunk, the secret in its wiped secret buffer. */
 typedef struct
 {
-  char *email;
-  char *first_name;
-  char *last_name;
-  char *secret;
+  const char *email;
+  const char *first_name;
+  const char *last_name;
+  guint secret;             /* offset in secret_text */
 } GeneratedSecret;
 
 struct _ScmPersonImport
@@ -117,7 +121,10 @@ struct _ScmPersonImport
   GStringChunk *strings;    /* emails, titles and messages of rows and problems */
   GArray *rows;             /* ScmPersonImportRow */
   GArray *problems;         /* ScmPersonImportProblem */
-  GPtrArray *secrets;       /* GeneratedSecret * */
+  GArray *secrets;          /* GeneratedSecret */
+  char *secret_text;        /* the secrets, each NUL-terminated */
+  gsize secret_text_len;
+  gsize secret_text_size;
 };
 
 G_DEFINE_FINAL_TYPE (ScmPersonImport, scm_person_import, G_TYPE_OBJECT)
@@ -176,16 +183,40 @@ scm_person_field_from_title (const char *title)
   return SCM_PERSON_FIELD_NONE;
 }
 
+/* Wipes the generated Secret IDs that are kept. */
 static void
-generated_secret_free (gpointer data)
+forget_secrets (ScmPersonImport *self)
 {
-  GeneratedSecret *entry = data;
+  if (self->secret_text_len > 0)
+    OPENSSL_cleanse (self->secret_text, self->secret_text_len);
+  self->secret_text_len = 0;
+  g_array_set_size (self->secrets, 0);
+}
 
-  g_free (entry->email);
-  g_free (entry->first_name);
-  g_free (entry->last_name);
-  scm_secret_free (entry->secret);
-  g_free (entry);
+/* Keeps @secret for the export. The buffer grows by copying and wiping
+ * the old one, so no copy of a secret is left in freed memory. */
+static void
+keep_secret (ScmPersonImport *self,
+             const char      *secret)
+{
+  gsize length = strlen (secret) + 1;
+
+  if (self->secret_text_len + length > self->secret_text_size)
+    {
+      gsize size = MAX (self->secret_text_size * 2, MAX (length, 4096));
+      char *text = g_malloc (size);
+
+      if (self->secret_text_len > 0)
+        {
+          memcpy (text, self->secret_text, self->secret_text_len);
+          OPENSSL_cleanse (self->secret_text, self->secret_text_len);
+        }
+      g_free (self->secret_text);
+      self->secret_text = text;
+      self->secret_text_size = size;
+    }
+  memcpy (self->secret_text + self->secret_text_len, secret, length);
+  self->secret_text_len += length;
 }
 
 static void
@@ -198,7 +229,7 @@ clear_results (ScmPersonImport *self)
   g_array_set_size (self->problems, 0);
   g_clear_pointer (&self->strings, g_string_chunk_free);
   self->strings = g_string_chunk_new (64 * 1024);
-  g_ptr_array_set_size (self->secrets, 0);
+  forget_secrets (self);
 }
 
 static void
@@ -220,7 +251,9 @@ scm_person_import_finalize (GObject *object)
   g_array_unref (self->problems);
   g_string_chunk_free (self->strings);
   /* Wipes Secret IDs never exported. */
-  g_ptr_array_unref (self->secrets);
+  forget_secrets (self);
+  g_array_unref (self->secrets);
+  g_free (self->secret_text);
 
   G_OBJECT_CLASS (scm_person_import_parent_class)->finalize (object);
 }
@@ -364,7 +397,7 @@ scm_person_import_init (ScmPersonImport *self)
   self->rows = g_array_new (FALSE, FALSE, sizeof (ScmPersonImportRow));
   self->problems = g_array_new (FALSE, FALSE, sizeof (ScmPersonImportProblem));
   self->strings = g_string_chunk_new (64 * 1024);
-  self->secrets = g_ptr_array_new_with_free_func (generated_secret_free);
+  self->secrets = g_array_new (FALSE, FALSE, sizeof (GeneratedSecret));
 }
 
 ScmPersonImport *
@@ -758,6 +791,11 @@ typedef struct
   GHashTable *secret_hashes;   /* keyed hash of a typed Secret ID → line */
   gboolean store_was_empty;    /* no row can match an existing person */
   guint n_seen;
+  /* The last answer of lookup_domain(), owned by @domains. */
+  gpointer last_domain;
+  gint64 last_domain_organization_id;
+  gint64 last_domain_department_id;
+  char *last_domain_name;
 } Run;
 
 typedef struct
@@ -784,6 +822,8 @@ run_clear (Run *run)
   g_clear_pointer (&run->domains, g_hash_table_unref);
   g_clear_pointer (&run->emails, g_hash_table_unref);
   g_clear_pointer (&run->secret_hashes, g_hash_table_unref);
+  g_clear_pointer (&run->last_domain_name, g_free);
+  run->last_domain = NULL;
   g_clear_object (&run->reader);
 }
 
@@ -798,7 +838,9 @@ static const char *
 intern (ScmPersonImport *self,
         const char      *text)
 {
-  return text != NULL ? g_string_chunk_insert_const (self->strings, text) : NULL;
+  /* Not g_string_chunk_insert_const(): its table would hash every
+   * email of the file a second time. */
+  return text != NULL ? g_string_chunk_insert (self->strings, text) : NULL;
 }
 
 static void
@@ -908,11 +950,19 @@ lookup_domain (Run        *run,
                gint64      organization_id,
                gint64      department_id)
 {
-  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%s",
-                                          organization_id, department_id,
-                                          scm_email_get_domain (email));
-  DomainAnswer *answer = g_hash_table_lookup (run->domains, key);
+  const char *email_domain = scm_email_get_domain (email);
+  g_autofree char *key = NULL;
+  DomainAnswer *answer;
 
+  /* The rows of a file mostly share one domain: no key to format then. */
+  if (run->last_domain != NULL && organization_id == run->last_domain_organization_id
+      && department_id == run->last_domain_department_id
+      && g_str_equal (email_domain, run->last_domain_name))
+    return run->last_domain;
+
+  key = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%s", organization_id,
+                         department_id, email_domain);
+  answer = g_hash_table_lookup (run->domains, key);
   if (answer == NULL)
     {
       g_autoptr(ScmDomain) domain = NULL;
@@ -927,6 +977,11 @@ lookup_domain (Run        *run,
         answer->message = g_strdup (local_error->message);
       g_hash_table_insert (run->domains, g_steal_pointer (&key), answer);
     }
+  run->last_domain = answer;
+  run->last_domain_organization_id = organization_id;
+  run->last_domain_department_id = department_id;
+  g_free (run->last_domain_name);
+  run->last_domain_name = g_strdup (email_domain);
   return answer;
 }
 
@@ -1110,9 +1165,9 @@ check_email (Run       *run,
                          "The email is empty; every person needs one.");
       return;
     }
-  state->row.email = intern (run->self, cell);
   if (!scm_validate_email (cell, &values->email, &local_error))
     {
+      state->row.email = intern (run->self, cell);
       add_field_problem (run, state, SCM_PERSON_FIELD_EMAIL, local_error->message);
       return;
     }
@@ -1282,7 +1337,12 @@ check_fields (Run       *run,
     }
 
   values->validation = SCM_VALIDATION_STANDARD;
-  if (!is_blank (validation))
+  /* The usual spellings without copies; anything else the long way. */
+  if (validation != NULL && g_ascii_strcasecmp (validation, "standard") == 0)
+    values->validation = SCM_VALIDATION_STANDARD;
+  else if (validation != NULL && g_ascii_strcasecmp (validation, "high") == 0)
+    values->validation = SCM_VALIDATION_HIGH;
+  else if (!is_blank (validation))
     {
       g_autofree char *trimmed = g_strstrip (g_strdup (validation));
       g_autofree char *lower = g_utf8_strdown (trimmed, -1);
@@ -1405,13 +1465,17 @@ write_row (Run       *run,
 
   if (generated != NULL)
     {
-      GeneratedSecret *entry = g_new0 (GeneratedSecret, 1);
+      GeneratedSecret entry = {
+        .email = intern (self, scm_person_get_email (person)),
+        .first_name = intern (self, scm_person_get_first_name (person)),
+        .last_name = intern (self, scm_person_get_last_name (person)),
+        .secret = self->secret_text_len,
+      };
 
-      entry->email = g_strdup (scm_person_get_email (person));
-      entry->first_name = g_strdup (scm_person_get_first_name (person));
-      entry->last_name = g_strdup (scm_person_get_last_name (person));
-      entry->secret = generated;
-      g_ptr_array_add (self->secrets, entry);
+      /* Kept compactly: 100,000 of them are a usual file. */
+      keep_secret (self, generated);
+      g_array_append_val (self->secrets, entry);
+      scm_secret_free (generated);
     }
   return TRUE;
 }
@@ -1677,7 +1741,7 @@ scm_person_import_run (ScmPersonImport *self,
   if (local_error != NULL)
     {
       scm_store_person_batch_rollback (run.batch);
-      g_ptr_array_set_size (self->secrets, 0);
+      forget_secrets (self);
       set_file_error (self, run.reader, error, local_error);
       run_clear (&run);
       return FALSE;
@@ -1692,7 +1756,7 @@ scm_person_import_run (ScmPersonImport *self,
   if (!keep)
     {
       scm_store_person_batch_rollback (run.batch);
-      g_ptr_array_set_size (self->secrets, 0);
+      forget_secrets (self);
       /* A refused import is worth a line in the log; a dry run is not. */
       if (!self->dry_run)
         {
@@ -1719,7 +1783,7 @@ scm_person_import_run (ScmPersonImport *self,
       {
         if (run.batch != NULL)
           scm_store_person_batch_rollback (run.batch);
-        g_ptr_array_set_size (self->secrets, 0);
+        forget_secrets (self);
         g_propagate_error (error, local_error);
         run_clear (&run);
         self->ran = FALSE;
@@ -1857,15 +1921,16 @@ scm_person_import_write_secret_ids (ScmPersonImport *self,
   ok = scm_csv_writer_write_row (writer, header, G_N_ELEMENTS (header), cancellable, error);
   for (guint i = 0; ok && i < self->secrets->len; i++)
     {
-      GeneratedSecret *entry = g_ptr_array_index (self->secrets, i);
-      const char *row[] = { entry->email, entry->first_name, entry->last_name, entry->secret };
+      GeneratedSecret *entry = &g_array_index (self->secrets, GeneratedSecret, i);
+      const char *row[] = { entry->email, entry->first_name, entry->last_name,
+                            self->secret_text + entry->secret };
 
       ok = scm_csv_writer_write_row (writer, row, G_N_ELEMENTS (row), cancellable, error);
     }
   ok = scm_csv_writer_flush (writer, cancellable, ok ? error : NULL) && ok;
 
   /* Once, even when writing failed half-way: a secret may be on disk. */
-  g_ptr_array_set_size (self->secrets, 0);
+  forget_secrets (self);
   return ok;
 }
 

@@ -101,6 +101,8 @@ struct _ScmStorePersonBatch
   gboolean spoiled;
   guint n_created;
   guint n_secret_ids;
+  sqlite3_stmt *insert;     /* prepared once for all the creations */
+  sqlite3_stmt *find;       /* …and for the lookups by email */
 
   /* The last answers: the rows of a file mostly share them. */
   gint64 last_organization_id;
@@ -294,8 +296,8 @@ check_person (ScmStore            *self,
 
   if (common_name == NULL || *common_name == '\0')
     {
-      g_autofree char *generated = g_strdup_printf ("%s %s", fields->first_name,
-                                                    fields->last_name);
+      g_autofree char *generated = g_strconcat (fields->first_name, " ", fields->last_name,
+                                                NULL);
       if (!scm_validate_text (generated, "The common name", COMMON_NAME_MAX_CHARS,
                               SCM_TEXT_REQUIRED, &fields->common_name, error))
         return FALSE;
@@ -794,11 +796,12 @@ scm_store_person_batch_begin (ScmStore   *self,
 
   batch = g_new0 (ScmStorePersonBatch, 1);
   batch->store = g_object_ref (self);
-  /* A bigger page cache while the batch lasts, so that SQLite does not
-   * spill half-built index pages to the WAL before the commit. */
+  /* A bigger page cache while the batch lasts, so that SQLite spills
+   * half-built index pages to the WAL less often before the commit; a
+   * fixed size, so that memory does not grow with the file. */
   if (scm_store_query_int64 (self, &batch->saved_cache_size, 0, NULL, "PRAGMA cache_size", NULL)
       && batch->saved_cache_size != 0)
-    sqlite3_exec (self->db, "PRAGMA cache_size = -131072", NULL, NULL, NULL);
+    sqlite3_exec (self->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
   batch->source = g_strdup (source);
   batch->delegations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   batch->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, domain_lookup_free);
@@ -814,6 +817,8 @@ batch_free (ScmStorePersonBatch *batch)
                                               batch->saved_cache_size);
       sqlite3_exec (batch->store->db, sql, NULL, NULL, NULL);
     }
+  sqlite3_finalize (batch->insert);
+  sqlite3_finalize (batch->find);
   g_hash_table_unref (batch->delegations);
   g_hash_table_unref (batch->domains);
   g_free (batch->last_domain_name);
@@ -832,11 +837,17 @@ scm_store_person_batch_find (ScmStorePersonBatch *batch,
   g_return_val_if_fail (batch != NULL, 0);
   g_return_val_if_fail (email != NULL, 0);
 
-  lower = g_ascii_strdown (email, -1);
-  if (!scm_store_query_int64 (batch->store, &id, 0, NULL,
-                              "SELECT id FROM persons WHERE email = ? AND deleted_at IS NULL",
-                              "t", lower))
+  /* Once per row of an import: prepared once, not looked up each time. */
+  if (batch->find == NULL
+      && sqlite3_prepare_v3 (batch->store->db,
+                             "SELECT id FROM persons WHERE email = ? AND deleted_at IS NULL", -1,
+                             SQLITE_PREPARE_PERSISTENT, &batch->find, NULL) != SQLITE_OK)
     return 0;
+  lower = g_ascii_strdown (email, -1);
+  if (sqlite3_bind_text (batch->find, 1, lower, -1, SQLITE_STATIC) == SQLITE_OK
+      && sqlite3_step (batch->find) == SQLITE_ROW)
+    id = sqlite3_column_int64 (batch->find, 0);
+  sqlite3_reset (batch->find);
   return id;
 }
 
@@ -943,6 +954,76 @@ discard_secret (char **generated)
     g_clear_pointer (generated, scm_secret_free);
 }
 
+static int
+bind_text (sqlite3_stmt *stmt,
+           int           column,
+           const char   *text)
+{
+  /* The values outlive the statement's step: no copies. */
+  return text != NULL ? sqlite3_bind_text (stmt, column, text, -1, SQLITE_STATIC)
+                      : sqlite3_bind_null (stmt, column);
+}
+
+/* The batch's INSERT, prepared once and kept (scm_store_query() would
+ * look it up by its text and copy every value, for each person), with
+ * the person's values bound. NULL on error, and the batch spoiled. */
+static sqlite3_stmt *
+batch_bind_insert (ScmStorePersonBatch *batch,
+                   ScmPerson           *person,
+                   PersonFields        *fields,
+                   const char          *hash,
+                   gint64               now,
+                   GError             **error)
+{
+  static const char sql[] =
+    "INSERT INTO persons (organization_id, department_id, domain_id, first_name, middle_name,"
+    " last_name, email, secondary_emails, phone, common_name, upn, eppn, validation_type,"
+    " secret_id_hash, created_at, created_by, modified_at, modified_by)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  ScmStore *self = batch->store;
+  sqlite3_stmt *stmt;
+  gint64 department_id = scm_person_get_department_id (person);
+  int rc;
+
+  if (batch->insert == NULL
+      && sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &batch->insert,
+                             NULL) != SQLITE_OK)
+    {
+      batch->spoiled = TRUE;
+      scm_store_db_error (self, "Could not prepare a database query", error);
+      return NULL;
+    }
+  stmt = batch->insert;
+
+  rc = sqlite3_bind_int64 (stmt, 1, scm_person_get_organization_id (person));
+  rc |= department_id != 0 ? sqlite3_bind_int64 (stmt, 2, department_id)
+                           : sqlite3_bind_null (stmt, 2);
+  rc |= sqlite3_bind_int64 (stmt, 3, fields->domain_id);
+  rc |= bind_text (stmt, 4, fields->first_name);
+  rc |= bind_text (stmt, 5, fields->middle_name);
+  rc |= bind_text (stmt, 6, fields->last_name);
+  rc |= bind_text (stmt, 7, fields->email);
+  rc |= bind_text (stmt, 8, fields->secondary_emails);
+  rc |= bind_text (stmt, 9, fields->phone);
+  rc |= bind_text (stmt, 10, fields->common_name);
+  rc |= bind_text (stmt, 11, fields->upn);
+  rc |= bind_text (stmt, 12, fields->eppn);
+  rc |= bind_text (stmt, 13, scm_validation_type_to_string (scm_person_get_validation_type (person)));
+  rc |= bind_text (stmt, 14, hash);
+  rc |= sqlite3_bind_int64 (stmt, 15, now);
+  rc |= bind_text (stmt, 16, self->actor);
+  rc |= sqlite3_bind_int64 (stmt, 17, now);
+  rc |= bind_text (stmt, 18, self->actor);
+  if (rc != SQLITE_OK)
+    {
+      batch->spoiled = TRUE;
+      scm_store_db_error (self, "Could not prepare a database query", error);
+      sqlite3_reset (stmt);
+      return NULL;
+    }
+  return stmt;
+}
+
 gboolean
 scm_store_person_batch_create (ScmStorePersonBatch *batch,
                                ScmPerson           *person,
@@ -952,9 +1033,10 @@ scm_store_person_batch_create (ScmStorePersonBatch *batch,
 {
   ScmStore *self;
   g_auto(PersonFields) fields = { 0 };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3_stmt *stmt;
   g_autofree char *hash = NULL;
   gint64 now = scm_store_now ();
+  gboolean ok;
 
   g_return_val_if_fail (batch != NULL, FALSE);
   g_return_val_if_fail (SCM_IS_PERSON (person), FALSE);
@@ -973,21 +1055,11 @@ scm_store_person_batch_create (ScmStorePersonBatch *batch,
       || !batch_secret_hash (batch, 0, secret_id, generated_secret_id, &hash, error))
     return FALSE;
 
-  stmt = scm_store_query (self, error,
-                          "INSERT INTO persons (organization_id, department_id, domain_id,"
-                          " first_name, middle_name, last_name, email, secondary_emails, phone,"
-                          " common_name, upn, eppn, validation_type, secret_id_hash, created_at,"
-                          " created_by, modified_at, modified_by)"
-                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          "iIittttttttttt" "itit",
-                          scm_person_get_organization_id (person),
-                          scm_person_get_department_id (person), fields.domain_id,
-                          fields.first_name, fields.middle_name, fields.last_name, fields.email,
-                          fields.secondary_emails, fields.phone, fields.common_name, fields.upn,
-                          fields.eppn,
-                          scm_validation_type_to_string (scm_person_get_validation_type (person)),
-                          hash, now, self->actor, now, self->actor);
-  if (!batch_step (batch, stmt, fields.email, error))
+  stmt = batch_bind_insert (batch, person, &fields, hash, now, error);
+  ok = batch_step (batch, stmt, fields.email, error);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  if (!ok)
     {
       discard_secret (generated_secret_id);
       return FALSE;
