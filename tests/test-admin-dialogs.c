@@ -782,14 +782,18 @@ test_account_access_code (Fixture       *fixture,
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (get_child (dialog, "server_check"))));
   g_assert_false (can_save (dialog));
   set_text (dialog, "name_row", "Laptops");
-  /* No profile yet. */
-  g_assert_nonnull (get_field_error (dialog, "profiles_error"));
+  /* No profile yet: Save waits, but a fresh dialog does not scold. */
+  g_assert_null (get_field_error (dialog, "profiles_error"));
   g_assert_false (can_save (dialog));
 
   /* The built-in profiles by name: Client Authentication, S/MIME +
    * Client (Multipurpose), S/MIME Mailbox (Strict). */
   checks = list_checks (get_child (dialog, "profiles_group"), g_ptr_array_new ());
   g_assert_cmpuint (checks->len, ==, 3);
+  gtk_check_button_set_active (checks->pdata[2], TRUE);
+  gtk_check_button_set_active (checks->pdata[2], FALSE);
+  g_assert_nonnull (strstr (get_field_error (dialog, "profiles_error"), "at least one certificate profile"));
+  g_assert_false (can_save (dialog));
   gtk_check_button_set_active (checks->pdata[0], TRUE);
   gtk_check_button_set_active (checks->pdata[1], TRUE);
   g_assert_null (get_field_error (dialog, "profiles_error"));

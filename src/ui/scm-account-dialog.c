@@ -30,6 +30,7 @@ struct _ScmAccountDialog
   GArray *department_ids;          /* parallel to department_names; 0 first */
   char *access_code;               /* shown once; scm_secret_free() */
   gboolean regenerate;             /* a new access code when saving */
+  gboolean profiles_touched;
   GCancellable *cancellable;
   gboolean saving;
 
@@ -214,12 +215,21 @@ update_access_code_row (ScmAccountDialog *self)
 }
 
 static void
+protection_changed_cb (ScmAccountDialog *self)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->protection_row),
+                               adw_combo_row_get_selected (self->protection_row) == 1
+                               ? _("For Windows Server 2016 and older, older macOS and iOS, Android 13 and older")
+                               : _("Recommended: current Windows, macOS 14 and later, Linux, Java 17 and later"));
+}
+
+static void
 authorization_changed_cb (ScmAccountDialog *self)
 {
   static const char *descriptions[] = {
-    N_("Everyone who authenticated on the form"),
-    N_("People who also type the account’s access code"),
-    N_("Registered persons of the organization, with their Secret ID"),
+    N_("Everyone who authenticated on the form may enroll"),
+    N_("People also type the account’s access code"),
+    N_("Only registered persons of the organization, with their Secret ID"),
   };
   guint selected = adw_combo_row_get_selected (self->authorization_row);
 
@@ -306,8 +316,10 @@ validate (ScmAccountDialog *self)
                               *get_text (self->name_row) != '\0');
   scm_dialog_set_field_error (self->organization_error, GTK_WIDGET (self->organization_row),
                               organization_error, TRUE);
-  scm_dialog_set_field_error (self->profiles_error, GTK_WIDGET (self->profiles_group), profiles_error, TRUE);
-  scm_dialog_set_field_error (self->csr_error, GTK_WIDGET (self->server_check), csr_error, TRUE);
+  /* No profile chosen yet is only wrong once someone was choosing. */
+  scm_dialog_set_field_error (self->profiles_error, GTK_WIDGET (self->profiles_error), profiles_error,
+                              self->profiles_touched);
+  scm_dialog_set_field_error (self->csr_error, GTK_WIDGET (self->csr_error), csr_error, TRUE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", valid && !self->saving);
   return valid;
@@ -584,6 +596,13 @@ load_choices (ScmStore  *store,
 }
 
 static void
+profile_toggled_cb (ScmAccountDialog *self)
+{
+  self->profiles_touched = TRUE;
+  validate (self);
+}
+
+static void
 add_profile_rows (ScmAccountDialog *self)
 {
   for (guint i = 0; i < self->profiles->len; i++)
@@ -604,7 +623,7 @@ add_profile_rows (ScmAccountDialog *self)
       if (self->account != NULL)
         gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
                                      scm_account_has_profile (self->account, scm_profile_get_id (profile)));
-      g_signal_connect_object (check, "toggled", G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (profile_toggled_cb), self, G_CONNECT_SWAPPED);
       adw_preferences_group_add (self->profiles_group, row);
       g_ptr_array_add (self->profile_checks, check);
     }
@@ -737,6 +756,7 @@ scm_account_dialog_class_init (ScmAccountDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, form_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, organization_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, authorization_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, protection_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "dialog.save", NULL, save_activated);
   gtk_widget_class_install_action (widget_class, "dialog.regenerate-code", NULL, regenerate_code_activated);
@@ -812,6 +832,7 @@ scm_account_dialog_new (GtkWindow    *parent,
   else
     gtk_check_button_set_active (self->server_check, TRUE);
   authorization_changed_cb (self);
+  protection_changed_cb (self);
 
   /* The forms and profiles come from the store, off the main loop. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->form_row), FALSE);

@@ -381,9 +381,8 @@ revoke_activated (GtkWidget  *widget,
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Revoke Certificate?"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("Certificate %s of %s stops working at once and the next CRL lists it. "
+                                  _("The certificate of %s stops working at once and the next CRL lists it. "
                                     "A revocation cannot be undone."),
-                                  scm_certificate_get_serial (self->certificate),
                                   scm_certificate_get_person_email (self->certificate));
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);

@@ -270,7 +270,7 @@ validate (ScmFormDialog *self)
   scm_dialog_set_field_error (self->help_link_url_error, GTK_WIDGET (self->help_link_url_row),
                               help_link_url_error, TRUE);
   scm_dialog_set_field_error (self->contact_error, GTK_WIDGET (self->contact_row), contact_error, TRUE);
-  scm_dialog_set_field_error (self->delegation_error, GTK_WIDGET (self->all_organizations_switch),
+  scm_dialog_set_field_error (self->delegation_error, GTK_WIDGET (self->delegation_error),
                               delegation_error, TRUE);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.save", valid && !self->saving);

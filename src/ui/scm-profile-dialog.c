@@ -214,7 +214,7 @@ validate (ScmProfileDialog *self)
                               g_object_get_data (G_OBJECT (self->name_row), "scm-touched") != NULL ||
                               *get_text (self->name_row) != '\0');
   scm_dialog_set_field_error (self->description_error, GTK_WIDGET (self->description_row), description_error, TRUE);
-  scm_dialog_set_field_error (self->key_types_error, GTK_WIDGET (self->rsa2048_check), key_types_error, TRUE);
+  scm_dialog_set_field_error (self->key_types_error, GTK_WIDGET (self->key_types_error), key_types_error, TRUE);
   scm_dialog_set_field_error (self->terms_error, GTK_WIDGET (self->terms_row), terms_error, TRUE);
   scm_dialog_set_field_error (self->max_error, GTK_WIDGET (self->max_row), max_error, TRUE);
   scm_dialog_set_field_error (self->policy_oid_error, GTK_WIDGET (self->policy_oid_row), policy_oid_error, TRUE);
@@ -475,8 +475,12 @@ make_read_only (ScmProfileDialog *self)
   };
 
   self->read_only = TRUE;
+  /* Insensitive too: an entry row that cannot edit still shows its pencil. */
   for (guint i = 0; i < G_N_ELEMENTS (editables); i++)
-    gtk_editable_set_editable (GTK_EDITABLE (editables[i]), FALSE);
+    {
+      gtk_editable_set_editable (GTK_EDITABLE (editables[i]), FALSE);
+      gtk_widget_set_sensitive (editables[i], FALSE);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
     gtk_widget_set_sensitive (choices[i], FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->builtin_group), TRUE);
