@@ -84,9 +84,8 @@ static void
 revoked_cb (ScmCertificatesPage *self,
             ScmCertificate      *certificate)
 {
-  g_autofree char *toast = g_strdup_printf (_("Certificate %s revoked"), scm_certificate_get_serial (certificate));
-
-  scm_list_page_saved (SCM_LIST_PAGE (self), toast);
+  /* The details window says so already, in a toast of its own. */
+  scm_list_page_saved (SCM_LIST_PAGE (self), NULL);
 }
 
 static void
