@@ -492,6 +492,35 @@ is_hex (const char *text,
   return TRUE;
 }
 
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+text_is_read (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* What a paste into another application would get. */
+static char *
+read_clipboard (gpointer widget)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, &text);
+  wait_for (text_is_read, &text, "the clipboard");
+  return text;
+}
+
 static gboolean
 form_dialog_has_url (gpointer dialog)
 {
@@ -550,6 +579,7 @@ test_form_create (Fixture       *fixture,
   g_autofree char *expected_url = NULL;
   g_autofree char *second_extension = NULL;
   g_autoptr (GPtrArray) checks = NULL;
+  g_autofree char *copied = NULL;
   gpointer weak;
   GArray *organization_ids;
 
@@ -587,6 +617,8 @@ test_form_create (Fixture       *fixture,
   g_assert_nonnull (strstr (scm_form_dialog_get_url (dialog), "#sha256="));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_child (dialog, "url_label"))), ==, expected_url);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.copy-url", NULL));
+  copied = read_clipboard (dialog);
+  g_assert_cmpstr (copied, ==, expected_url);
 
   /* Generate: another random extension, and its URL. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.generate-extension", NULL));
@@ -773,6 +805,7 @@ test_account_access_code (Fixture       *fixture,
   g_autoptr (GError) error = NULL;
   g_autofree char *code = NULL;
   g_autofree char *plain = NULL;
+  g_autofree char *copied = NULL;
   const char *new_code;
   gpointer args[2];
   gpointer weak;
@@ -814,6 +847,8 @@ test_account_access_code (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_child (dialog, "main_stack"))), ==, "code");
   g_assert_true (gtk_widget_get_visible (get_child (dialog, "done_button")));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.copy-code", NULL));
+  copied = read_clipboard (dialog);
+  g_assert_cmpstr (copied, ==, code);
 
   account = scm_store_find_account_by_name (get_store (), fixture->staff_form_id, "Laptops", &error);
   g_assert_no_error (error);
@@ -1044,6 +1079,7 @@ test_certificate_details (Fixture       *fixture,
   ScmCertificateDialog *dialog = open_certificate_dialog (window, &listed);
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) fingerprint = g_string_new (NULL);
+  char *copied;
   const char *hex;
 
   stored = scm_store_get_certificate (get_store (), scm_certificate_get_id (listed), &error);
@@ -1063,6 +1099,14 @@ test_certificate_details (Fixture       *fixture,
   g_assert_nonnull (strstr (get_value (dialog, "subject_row"), "ada@example.com"));
   g_assert_cmpstr (get_value (dialog, "key_row"), ==, "EC-P256");
   g_assert_nonnull (strstr (get_value (dialog, "issuer_row"), "CN="));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.copy-serial", NULL));
+  copied = read_clipboard (dialog);
+  g_assert_cmpstr (copied, ==, scm_certificate_get_serial (stored));
+  g_free (copied);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.copy-fingerprint", NULL));
+  copied = read_clipboard (dialog);
+  g_assert_cmpstr (copied, ==, fingerprint->str);
+  g_free (copied);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   close_window (window);

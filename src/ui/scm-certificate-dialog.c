@@ -410,6 +410,28 @@ revoke_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+copy_serial_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ScmCertificateDialog *self = SCM_CERTIFICATE_DIALOG (widget);
+
+  if (self->certificate != NULL)
+    scm_dialog_copy_text (widget, scm_certificate_get_serial (self->certificate));
+}
+
+static void
+copy_fingerprint_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  ScmCertificateDialog *self = SCM_CERTIFICATE_DIALOG (widget);
+
+  /* As shown, grouped: what other tools print and people compare. */
+  scm_dialog_copy_text (widget, adw_action_row_get_subtitle (self->fingerprint_row));
+}
+
 /* Exporting ---------------------------------------------------------------- */
 
 static void
@@ -604,6 +626,8 @@ scm_certificate_dialog_class_init (ScmCertificateDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "dialog.revoke", NULL, revoke_activated);
   gtk_widget_class_install_action (widget_class, "dialog.export", NULL, export_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.copy-serial", NULL, copy_serial_activated);
+  gtk_widget_class_install_action (widget_class, "dialog.copy-fingerprint", NULL, copy_fingerprint_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
