@@ -740,6 +740,51 @@ test_form_refused (Fixture       *fixture,
   close_window (window);
 }
 
+/* A form may not drop the organization of one of its accounts: the store
+ * says which account, and the form stays as it was. */
+static void
+test_form_delegation_refused (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  ScmWindow *window = open_window (fixture);
+  ScmListPage *page = show_page (window, "forms");
+  g_autoptr (ScmAccount) account = scm_account_new ();
+  g_autoptr (ScmProfile) client = NULL;
+  g_autoptr (ScmForm) form = NULL;
+  g_autoptr (GPtrArray) checks = NULL;
+  g_autoptr (GError) error = NULL;
+  ScmFormDialog *dialog;
+  const char *message;
+
+  client = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  g_assert_no_error (error);
+  scm_account_set_form_id (account, fixture->staff_form_id);
+  scm_account_set_name (account, "Laptops");
+  scm_account_set_organization_id (account, fixture->acme_id);
+  scm_account_add_profile_id (account, scm_profile_get_id (client));
+  scm_account_set_csr_methods (account, SCM_CSR_METHOD_SERVER);
+  g_assert_true (scm_store_create_account (get_store (), account, &error));
+  g_assert_no_error (error);
+
+  g_signal_emit_by_name (scm_list_page_get_column_view (page), "activate", 0);
+  dialog = wait_for_toplevel (SCM_TYPE_FORM_DIALOG);
+  gtk_switch_set_active (GTK_SWITCH (get_child (dialog, "all_organizations_switch")), FALSE);
+  checks = list_checks (get_child (dialog, "organizations_group"), g_ptr_array_new ());
+  /* Globex only, not Acme. */
+  gtk_check_button_set_active (checks->pdata[1], TRUE);
+  message = save_and_wait_refused (dialog);
+  g_assert_nonnull (strstr (message, "Laptops"));
+  g_assert_nonnull (strstr (message, "Acme Corporation"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+
+  form = scm_store_get_form (get_store (), fixture->staff_form_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (scm_form_get_all_organizations (form));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  close_window (window);
+}
+
 static gboolean
 account_dialog_is_loaded (gpointer dialog)
 {
@@ -1327,6 +1372,7 @@ main (int   argc,
   ADD ("/admin/form/create", test_form_create);
   ADD ("/admin/form/refused", test_form_refused);
   ADD ("/admin/form/accounts-action", test_form_accounts_action);
+  ADD ("/admin/form/delegation-refused", test_form_delegation_refused);
   ADD ("/admin/account/access-code", test_account_access_code);
   ADD ("/admin/account/regenerate-on-save", test_account_regenerate_on_save);
   ADD ("/admin/account/refused", test_account_refused);
