@@ -153,6 +153,8 @@ search_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   forward_to_visible_page (SCM_WINDOW (widget), "list.search");
+}
+
 static void
 import_persons_activated (GtkWidget  *widget,
                           const char *action_name,
@@ -166,8 +168,6 @@ import_persons_activated (GtkWidget  *widget,
   /* The import's persons show on the page it reloads. */
   gtk_stack_set_visible_child (self->stack, page);
   scm_persons_page_import (SCM_PERSONS_PAGE (page));
-}
-
 }
 
 static void
