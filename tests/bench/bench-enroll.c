@@ -49,7 +49,7 @@
 #define PASSWORD "Bench-Password-123"
 #define MAX_CLIENTS 200
 #define CLIENT_THREADS 2
-#define CLIENTS_PER_PROCESS 25
+#define CLIENTS_PER_PROCESS 8
 #define DEFAULT_ENROLLMENTS 400
 #define OVERHEAD_TARGET 0.30
 
@@ -595,8 +595,6 @@ run_level (const char  *self_path,
                              enrollments_arg, NULL };
       g_autoptr(GString) input = g_string_new (NULL);
       g_autoptr(GError) error = NULL;
-      g_autoptr(GDataInputStream) out = NULL;
-      g_autofree char *line = NULL;
 
       for (guint i = 0; i < n_clients; i++)
         g_string_append_printf (input, "%s\n", credentials[first + i]);
@@ -606,12 +604,17 @@ run_level (const char  *self_path,
       check (g_output_stream_write_all (g_subprocess_get_stdin_pipe (children[p].process),
                                         input->str, input->len, NULL, NULL, &error),
              error, "clients");
-      /* Ready once it has made its clients (it writes nothing more before "go"). */
-      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (children[p].process));
-      g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (out), FALSE);
-      g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (out), 6);
-      line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-      check (g_strcmp0 (line, "ready") == 0, error, "the clients' start");
+    }
+  /* Each is ready once it has made its clients; it writes nothing more
+   * before "go". */
+  for (guint p = 0; p < n_processes; p++)
+    {
+      char ready[7] = "";
+      g_autoptr(GError) error = NULL;
+
+      check (g_input_stream_read_all (g_subprocess_get_stdout_pipe (children[p].process), ready,
+                                      6, NULL, NULL, &error)
+             && g_str_equal (ready, "ready\n"), error, "the clients' start");
     }
   for (guint p = 0; p < n_processes; p++)
     {
