@@ -7,6 +7,11 @@
 #include <glib/gi18n.h>
 
 #include "scm-list-page.h"
+#include "scm-store-task.h"
+
+typedef struct _PendingDelete PendingDelete;
+static void pending_delete_free (PendingDelete *pending);
+static void hide_pending_items (ScmListPage *self);
 
 typedef struct
 {
@@ -18,7 +23,9 @@ typedef struct
   GtkSortListModel *sort_model;
   GtkSingleSelection *selection;
   GtkStringFilter *search_filter;
+  GtkEveryFilter *filter;         /* the search and the page's own filters */
   GtkPopover *row_menu_popover;
+  GPtrArray *pending_deletes;     /* PendingDelete, hidden rows offering Undo */
 
   char *title;
   gboolean loading;
@@ -209,6 +216,7 @@ load_cb (GObject      *source,
                            g_list_model_get_n_items (G_LIST_MODEL (priv->items)),
                            result->items->pdata, result->items->len);
       load_result_free (result);
+      hide_pending_items (self);
     }
 
   priv->loaded_once = TRUE;
@@ -358,6 +366,32 @@ scm_list_page_set_search_expression (ScmListPage   *self,
   gtk_expression_unref (expression);
 }
 
+void
+scm_list_page_add_filter (ScmListPage *self,
+                          GtkFilter   *filter)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+
+  g_return_if_fail (SCM_IS_LIST_PAGE (self));
+  g_return_if_fail (GTK_IS_FILTER (filter));
+
+  gtk_multi_filter_append (GTK_MULTI_FILTER (priv->filter), filter);
+}
+
+void
+scm_list_page_add_toolbar_widget (ScmListPage *self,
+                                  GtkWidget   *widget)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+
+  g_return_if_fail (SCM_IS_LIST_PAGE (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  /* After the search entry, before Delete and Add. */
+  gtk_box_insert_child_after (GTK_BOX (priv->toolbar), widget,
+                              gtk_widget_get_prev_sibling (priv->delete_button));
+}
+
 GtkExpression *
 scm_list_page_text_expression (ScmListPage        *self,
                                ScmListPageTextFunc func)
@@ -495,12 +529,22 @@ search_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (priv->search_entry));
 }
 
+/* Deleting, with Undo ---------------------------------------------------------
+ *
+ * A deletion is deferred: the row disappears at once and a toast offers
+ * Undo; the store deletes it only when the toast goes (timeout, another
+ * toast, the window closing). Until then nothing was written, so a crash
+ * in between leaves the row as it was (never half-deleted, and never lost
+ * without the user having seen it go for good). The deletion itself is
+ * one transaction (scm_store_task_run()); a refusal (e.g. still in use)
+ * is found out beforehand by trying it in a transaction that is rolled
+ * back, so that the row does not vanish only to come back. */
+
 typedef struct
 {
   ScmStore *store;
   GObject *item;
   gboolean (*delete_item) (ScmStore *, gpointer, GError **);
-  char *title;
 } DeleteData;
 
 static void
@@ -508,82 +552,272 @@ delete_data_free (DeleteData *data)
 {
   g_clear_object (&data->store);
   g_clear_object (&data->item);
-  g_free (data->title);
   g_free (data);
 }
 
+static DeleteData *
+delete_data_new (ScmListPage *self,
+                 GObject     *item)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+  DeleteData *data = g_new0 (DeleteData, 1);
+
+  data->store = g_object_ref (scm_authority_get_store (priv->authority));
+  data->item = g_object_ref (item);
+  data->delete_item = SCM_LIST_PAGE_GET_CLASS (self)->delete_item;
+  return data;
+}
+
+static gboolean
+delete_change (gpointer   user_data,
+               GError   **error)
+{
+  DeleteData *data = user_data;
+
+  return data->delete_item (data->store, data->item, error);
+}
+
+struct _PendingDelete
+{
+  ScmListPage *page;   /* unowned: the page ends its pending deletions before it goes */
+  GObject *item;
+  char *title;
+  AdwToast *toast;
+  gboolean done;       /* undone, or handed to the store */
+};
+
 static void
-delete_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+pending_delete_free (PendingDelete *pending)
+{
+  if (pending->toast != NULL)
+    g_signal_handlers_disconnect_by_data (pending->toast, pending);
+  g_clear_object (&pending->toast);
+  g_clear_object (&pending->item);
+  g_free (pending->title);
+  g_free (pending);
+}
+
+/* The row's id: items of one page are told apart by it across reloads. */
+static gint64
+get_item_id (gpointer item)
+{
+  gint64 id = 0;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "id") != NULL)
+    g_object_get (item, "id", &id, NULL);
+  return id;
+}
+
+static gboolean
+same_item (gconstpointer a,
+           gconstpointer b)
+{
+  gint64 id = get_item_id ((gpointer) a);
+
+  return a == b || (id != 0 && id == get_item_id ((gpointer) b));
+}
+
+static void
+hide_item (ScmListPage *self,
+           GObject     *item)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+  guint position;
+
+  if (g_list_store_find_with_equal_func (priv->items, item, same_item, &position))
+    g_list_store_remove (priv->items, position);
+}
+
+/* After a load: what waits for its deletion stays hidden. */
+static void
+hide_pending_items (ScmListPage *self)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+
+  for (guint i = 0; i < priv->pending_deletes->len; i++)
+    {
+      PendingDelete *pending = priv->pending_deletes->pdata[i];
+
+      if (!pending->done)
+        hide_item (self, pending->item);
+    }
+}
+
+static void
+show_cannot_delete (ScmListPage  *self,
+                    const GError *error)
+{
+  GtkWidget *dialog;
+
+  /* The store's sentence says why (e.g. what still refers to it). */
+  dialog = adw_message_dialog_new (scm_list_page_get_window (self),
+                                   _("Cannot Delete"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+commit_delete_cb (GObject      *source,
+                  GAsyncResult *res,
+                  gpointer      user_data)
+{
+  ScmListPage *self = SCM_LIST_PAGE (source);
+  DeleteData *data = scm_store_task_get_data (res);
+  GApplication *app = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean in_window = gtk_widget_get_root (GTK_WIDGET (self)) != NULL;
+
+  if (scm_store_task_finish (res, &error))
+    {
+      if (in_window)
+        {
+          scm_list_page_invalidate (self);
+          g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+        }
+    }
+  else
+    {
+      /* Changed meanwhile (e.g. someone else began to use it): the row
+       * is still in the store, so it comes back. */
+      g_warning ("Could not delete: %s", error->message);
+      if (in_window)
+        {
+          scm_list_page_invalidate (self);
+          show_cannot_delete (self, error);
+        }
+    }
+  (void) data;
+  if (app != NULL)
+    {
+      g_application_release (app);
+      g_object_unref (app);
+    }
+}
+
+static void
+commit_delete (PendingDelete *pending)
+{
+  ScmListPage *self = pending->page;
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+  GApplication *app = g_application_get_default ();
+
+  if (pending->done)
+    return;
+  pending->done = TRUE;
+  if (priv->authority != NULL)
+    {
+      /* Keeps the application running until the store has it, even when
+       * the window closes right away. */
+      if (app != NULL)
+        g_application_hold (g_object_ref (app));
+      scm_store_task_run (self, scm_authority_get_store (priv->authority),
+                          delete_change, delete_data_new (self, pending->item),
+                          (GDestroyNotify) delete_data_free,
+                          NULL, commit_delete, commit_delete_cb, app);
+    }
+  g_ptr_array_remove (priv->pending_deletes, pending);
+}
+
+static void
+undo_delete (PendingDelete *pending)
+{
+  ScmListPage *self = pending->page;
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+  guint position;
+
+  if (pending->done)
+    return;
+  pending->done = TRUE;
+  if (!g_list_store_find_with_equal_func (priv->items, pending->item, same_item, &position))
+    g_list_store_append (priv->items, pending->item);
+  g_ptr_array_remove (priv->pending_deletes, pending);
+}
+
+static void
+toast_undo_clicked_cb (AdwToast      *toast,
+                       PendingDelete *pending)
+{
+  undo_delete (pending);
+}
+
+static void
+toast_dismissed_cb (AdwToast      *toast,
+                    PendingDelete *pending)
+{
+  commit_delete (pending);
+}
+
+static void
+offer_undo (ScmListPage *self,
+            GObject     *item)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+  ScmListPageClass *klass = SCM_LIST_PAGE_GET_CLASS (self);
+  PendingDelete *pending = g_new0 (PendingDelete, 1);
+  g_autofree char *text = NULL;
+  GtkWidget *overlay;
+
+  pending->page = self;
+  pending->item = g_object_ref (item);
+  pending->title = klass->dup_title (self, item);
+  g_ptr_array_add (priv->pending_deletes, pending);
+  hide_item (self, item);
+
+  text = g_strdup_printf (_(klass->deleted_toast), pending->title);
+  pending->toast = adw_toast_new (text);
+  adw_toast_set_button_label (pending->toast, _("_Undo"));
+  g_signal_connect (pending->toast, "button-clicked", G_CALLBACK (toast_undo_clicked_cb), pending);
+  g_signal_connect (pending->toast, "dismissed", G_CALLBACK (toast_dismissed_cb), pending);
+
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), g_object_ref (pending->toast));
+  else
+    commit_delete (pending);
+}
+
+static void
+check_delete_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
   DeleteData *data = task_data;
   g_autoptr (GError) error = NULL;
 
-  if (data->delete_item (data->store, data->item, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
+  /* Tried and rolled back: whether the store would refuse it. */
+  if (!scm_store_begin (data->store, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!data->delete_item (data->store, data->item, &error))
+    {
+      scm_store_rollback (data->store);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  scm_store_rollback (data->store);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
-delete_cb (GObject      *source,
-           GAsyncResult *res,
-           gpointer      user_data)
+check_delete_cb (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
 {
   ScmListPage *self = SCM_LIST_PAGE (source);
   ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
-  ScmListPageClass *klass = SCM_LIST_PAGE_GET_CLASS (self);
   DeleteData *data = g_task_get_task_data (G_TASK (res));
   g_autoptr (GError) error = NULL;
 
   priv->deleting = FALSE;
-  if (g_task_propagate_boolean (G_TASK (res), &error))
-    {
-      g_autofree char *toast = g_strdup_printf (_(klass->deleted_toast), data->title);
-
-      scm_list_page_saved (self, toast);
-    }
-  else
-    {
-      GtkWidget *dialog;
-
-      /* The store's sentence says why (e.g. what still refers to it). */
-      dialog = adw_message_dialog_new (scm_list_page_get_window (self),
-                                       _("Cannot Delete"), error->message);
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-      gtk_window_present (GTK_WINDOW (dialog));
-    }
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    show_cannot_delete (self, error);
+  /* Unless another data directory was opened meanwhile. */
+  else if (priv->authority != NULL && scm_authority_get_store (priv->authority) == data->store)
+    offer_undo (self, data->item);
   update_actions (self);
-}
-
-static void
-delete_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    ScmListPage      *self)
-{
-  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
-  ScmListPageClass *klass = SCM_LIST_PAGE_GET_CLASS (self);
-  g_autoptr (GTask) task = NULL;
-  DeleteData *data;
-  GObject *item = g_object_get_data (G_OBJECT (dialog), "scm-item");
-
-  if (!g_str_equal (response, "delete") || priv->authority == NULL || item == NULL)
-    return;
-
-  data = g_new0 (DeleteData, 1);
-  data->store = g_object_ref (scm_authority_get_store (priv->authority));
-  data->item = g_object_ref (item);
-  data->delete_item = klass->delete_item;
-  data->title = klass->dup_title (self, item);
-
-  priv->deleting = TRUE;
-  update_actions (self);
-  task = g_task_new (self, NULL, delete_cb, NULL);
-  g_task_set_source_tag (task, delete_response_cb);
-  g_task_set_task_data (task, data, (GDestroyNotify) delete_data_free);
-  g_task_run_in_thread (task, delete_thread);
 }
 
 static void
@@ -592,29 +826,56 @@ delete_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   ScmListPage *self = SCM_LIST_PAGE (widget);
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
   ScmListPageClass *klass = SCM_LIST_PAGE_GET_CLASS (self);
   gpointer item = get_selected_item (self);
-  g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  g_autoptr (GTask) task = NULL;
 
-  if (klass->delete_item == NULL || item == NULL)
+  if (klass->delete_item == NULL || item == NULL || priv->authority == NULL || priv->deleting)
     return;
 
-  title = klass->dup_title (self, item);
-  body = g_strdup_printf (_(klass->delete_body), title);
-  dialog = adw_message_dialog_new (scm_list_page_get_window (self), _(klass->delete_heading), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "scm-item", g_object_ref (item), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  priv->deleting = TRUE;
+  update_actions (self);
+  task = g_task_new (self, NULL, check_delete_cb, NULL);
+  g_task_set_source_tag (task, delete_activated);
+  g_task_set_task_data (task, delete_data_new (self, item), (GDestroyNotify) delete_data_free);
+  g_task_run_in_thread (task, check_delete_thread);
+}
+
+void
+scm_list_page_commit_deletes (ScmListPage *self)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+
+  g_return_if_fail (SCM_IS_LIST_PAGE (self));
+
+  /* The toasts stay until they time out, without Undo (the handlers go
+   * with the pending deletions): dismissing them here would race their
+   * animations while the window goes. */
+  while (priv->pending_deletes->len > 0)
+    commit_delete (priv->pending_deletes->pdata[0]);
+}
+
+guint
+scm_list_page_get_n_pending_deletes (ScmListPage *self)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+
+  g_return_val_if_fail (SCM_IS_LIST_PAGE (self), 0);
+
+  return priv->pending_deletes->len;
+}
+
+AdwToast *
+scm_list_page_get_undo_toast (ScmListPage *self)
+{
+  ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
+
+  g_return_val_if_fail (SCM_IS_LIST_PAGE (self), NULL);
+
+  if (priv->pending_deletes->len == 0)
+    return NULL;
+  return ((PendingDelete *) priv->pending_deletes->pdata[priv->pending_deletes->len - 1])->toast;
 }
 
 /* Public -------------------------------------------------------------------- */
@@ -771,6 +1032,9 @@ scm_list_page_dispose (GObject *object)
   ScmListPage *self = SCM_LIST_PAGE (object);
   ScmListPagePrivate *priv = scm_list_page_get_instance_private (self);
 
+  /* Leaving (the window closes): what waits for Undo is deleted now. */
+  if (priv->pending_deletes != NULL)
+    scm_list_page_commit_deletes (self);
   g_cancellable_cancel (priv->cancellable);
   g_clear_object (&priv->cancellable);
   if (priv->row_menu_popover != NULL)
@@ -799,6 +1063,8 @@ scm_list_page_finalize (GObject *object)
   g_clear_object (&priv->filter_model);
   g_clear_object (&priv->sort_model);
   g_clear_object (&priv->selection);
+  g_clear_object (&priv->filter);
+  g_clear_pointer (&priv->pending_deletes, g_ptr_array_unref);
   g_clear_pointer (&priv->title, g_free);
 
   G_OBJECT_CLASS (scm_list_page_parent_class)->finalize (object);
@@ -1013,10 +1279,13 @@ scm_list_page_init (ScmListPage *self)
 
   /* store → search filter → column sorter → selection → column view; the
    * store is set in constructed(), once the item type is known. */
+  priv->pending_deletes = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_delete_free);
   priv->search_filter = gtk_string_filter_new (NULL);
   gtk_string_filter_set_ignore_case (priv->search_filter, TRUE);
   gtk_string_filter_set_match_mode (priv->search_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  priv->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (priv->search_filter));
+  priv->filter = gtk_every_filter_new ();
+  gtk_multi_filter_append (GTK_MULTI_FILTER (priv->filter), GTK_FILTER (priv->search_filter));
+  priv->filter_model = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (priv->filter)));
   g_signal_connect_object (priv->filter_model, "items-changed",
                            G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
   priv->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (priv->filter_model)),

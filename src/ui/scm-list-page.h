@@ -24,9 +24,9 @@ struct _ScmListPageClass
 
   /* The GType of the listed objects. */
   GType item_type;
-  /* For the delete confirmation: a heading ("Delete Person?") and a body
-   * and a toast that take the item's title as their one %s (N_() strings,
-   * translated when shown). */
+  /* For deleting: the toast offering Undo ("Person “%s” deleted") takes
+   * the item's title as its one %s (N_() strings, translated when shown).
+   * The heading and body are not shown since deletion offers Undo. */
   const char *delete_heading;
   const char *delete_body;
   const char *deleted_toast;
@@ -66,6 +66,15 @@ const char          *scm_list_page_get_state       (ScmListPage   *self);
 /* Loads again now when shown, else the next time it is shown. */
 void                 scm_list_page_invalidate      (ScmListPage   *self);
 
+/* list.delete hides the row and shows a toast with Undo; the store
+ * deletes it when the toast goes. This deletes every such row now (the
+ * window calls it when it closes). */
+void                 scm_list_page_commit_deletes  (ScmListPage   *self);
+/* How many deleted rows still offer Undo. */
+guint                scm_list_page_get_n_pending_deletes (ScmListPage *self);
+/* The toast of the newest of them, or NULL. */
+AdwToast            *scm_list_page_get_undo_toast  (ScmListPage   *self);
+
 /* For subclasses ----------------------------------------------------------- */
 
 /* Appends a column showing @text (a string expression on the item; taken)
@@ -78,6 +87,13 @@ GtkColumnViewColumn *scm_list_page_add_column      (ScmListPage   *self,
 /* The string the search entry matches (taken). */
 void                 scm_list_page_set_search_expression (ScmListPage   *self,
                                                           GtkExpression *expression);
+/* Rows must also match @filter (taken; the page calls
+ * gtk_filter_changed() on it when its own controls change). */
+void                 scm_list_page_add_filter      (ScmListPage   *self,
+                                                    GtkFilter     *filter);
+/* Puts @widget in the toolbar, after the search entry. */
+void                 scm_list_page_add_toolbar_widget (ScmListPage *self,
+                                                       GtkWidget   *widget);
 /* After a dialog saved: shows @toast, reloads and tells the window. */
 void                 scm_list_page_saved           (ScmListPage   *self,
                                                     const char    *toast);

@@ -23,11 +23,15 @@ load_organizations (ScmStore  *store,
   return scm_store_list_organizations (store, error);
 }
 
+/* Runs inside the page's delete transaction (scm_store_task_run()): its
+ * departments go with it, all or nothing, as the store refuses a
+ * department that persons, domains or accounts still use. */
 static gboolean
-delete_departments_and_organization (ScmStore  *store,
-                                     gint64     id,
-                                     GError   **error)
+delete_organization (ScmStore  *store,
+                     gpointer   item,
+                     GError   **error)
 {
+  gint64 id = scm_organization_get_id (item);
   g_autoptr (GPtrArray) departments = scm_store_list_departments (store, id, error);
 
   if (departments == NULL)
@@ -36,23 +40,6 @@ delete_departments_and_organization (ScmStore  *store,
     if (!scm_store_delete_department (store, scm_department_get_id (departments->pdata[i]), error))
       return FALSE;
   return scm_store_delete_organization (store, id, error);
-}
-
-static gboolean
-delete_organization (ScmStore  *store,
-                     gpointer   item,
-                     GError   **error)
-{
-  /* Its departments go with it, all or nothing: the store refuses a
-   * department that persons, domains or accounts still use. */
-  if (!scm_store_begin (store, error))
-    return FALSE;
-  if (!delete_departments_and_organization (store, scm_organization_get_id (item), error))
-    {
-      scm_store_rollback (store);
-      return FALSE;
-    }
-  return scm_store_commit (store, error);
 }
 
 static guint
