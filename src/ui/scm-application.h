@@ -21,6 +21,15 @@ typedef enum
   SCM_APPLICATION_STATE_FAILED,    /* the data directory cannot be used */
 } ScmApplicationState;
 
+/* Where the in-process enrollment server is. */
+typedef enum
+{
+  SCM_SERVER_STATE_STOPPED,
+  SCM_SERVER_STATE_STARTING,       /* its TLS certificate is being readied off the main loop */
+  SCM_SERVER_STATE_RUNNING,        /* serving at scm_application_get_server_url() */
+  SCM_SERVER_STATE_FAILED,         /* scm_application_get_server_error() says why */
+} ScmServerState;
+
 ScmApplication      *scm_application_new               (void);
 const char          *scm_application_get_data_dir      (ScmApplication *self);
 /* Takes effect at the next scm_application_open_data(). */
@@ -35,5 +44,20 @@ ScmAuthority        *scm_application_get_authority     (ScmApplication *self);
  * protected by a typed one (NULL: the embedded passphrase). */
 void                 scm_application_open_data         (ScmApplication *self,
                                                         const char     *passphrase);
+
+/* The enrollment server for the opened authority, with the settings
+ * server.listen and server.public-url as of its start. Starting readies
+ * its TLS certificate in a worker thread ("server-state" goes STARTING,
+ * then RUNNING or FAILED); it stops when the data directory changes and
+ * when the application quits. */
+ScmServerState       scm_application_get_server_state  (ScmApplication *self);
+/* While RUNNING: the base URL it serves. */
+const char          *scm_application_get_server_url    (ScmApplication *self);
+/* While FAILED: one sentence saying why. */
+const char          *scm_application_get_server_error  (ScmApplication *self);
+void                 scm_application_start_server      (ScmApplication *self);
+void                 scm_application_stop_server       (ScmApplication *self);
+/* Stops and starts it again when it runs (new settings, a new CA). */
+void                 scm_application_restart_server    (ScmApplication *self);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "scm-organizations-page.h"
 #include "scm-persons-page.h"
 #include "scm-profiles-page.h"
+#include "scm-server-status.h"
 #include "scm-window.h"
 
 struct _ScmWindow
@@ -28,6 +29,8 @@ struct _ScmWindow
   GtkPasswordEntry *passphrase_entry;
   GtkLabel *unlock_error_label;
   AdwStatusPage *error_page;
+  AdwToastOverlay *toast_overlay;
+  ScmServerStatus *server_status;
 };
 
 G_DEFINE_FINAL_TYPE (ScmWindow, scm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -202,9 +205,44 @@ go_back_activated (GtkWidget  *widget,
 }
 
 static void
+commit_page_deletes (ScmListPage *page,
+                     gpointer     data)
+{
+  scm_list_page_commit_deletes (page);
+}
+
+static gboolean
+scm_window_close_request (GtkWindow *window)
+{
+  /* Deletions still offering Undo are done now: closing is the user's
+   * "I am finished". */
+  for_each_page (SCM_WINDOW (window), commit_page_deletes, NULL);
+
+  return GTK_WINDOW_CLASS (scm_window_parent_class)->close_request (window);
+}
+
+static void
+server_state_changed_cb (ScmWindow      *self,
+                         GParamSpec     *pspec,
+                         ScmApplication *app)
+{
+  const char *error = scm_application_get_server_error (app);
+  AdwToast *toast;
+
+  if (error == NULL || !gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+  toast = adw_toast_new (error);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 scm_window_class_init (ScmWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  window_class->close_request = scm_window_close_request;
 
   g_type_ensure (SCM_TYPE_FORMS_PAGE);
   g_type_ensure (SCM_TYPE_ACCOUNTS_PAGE);
@@ -214,6 +252,7 @@ scm_window_class_init (ScmWindowClass *klass)
   g_type_ensure (SCM_TYPE_ORGANIZATIONS_PAGE);
   g_type_ensure (SCM_TYPE_PROFILES_PAGE);
   g_type_ensure (SCM_TYPE_AUDIT_PAGE);
+  g_type_ensure (SCM_TYPE_SERVER_STATUS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PREFIX "/ui/scm-window.ui");
@@ -225,6 +264,8 @@ scm_window_class_init (ScmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, passphrase_entry);
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, unlock_error_label);
   gtk_widget_class_bind_template_child (widget_class, ScmWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ScmWindow, server_status);
   gtk_widget_class_bind_template_callback (widget_class, passphrase_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, stack_visible_child_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
@@ -317,6 +358,9 @@ scm_window_new (ScmApplication *application)
                            G_CALLBACK (application_state_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "notify::authority",
                            G_CALLBACK (application_authority_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::server-state",
+                           G_CALLBACK (server_state_changed_cb), self, G_CONNECT_SWAPPED);
+  scm_server_status_set_application (self->server_status, application);
   application_state_changed_cb (self);
   application_authority_changed_cb (self);
   return self;
@@ -346,6 +390,14 @@ scm_window_set_visible_page (ScmWindow  *self,
   g_return_if_fail (name != NULL);
 
   gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+ScmServerStatus *
+scm_window_get_server_status (ScmWindow *self)
+{
+  g_return_val_if_fail (SCM_IS_WINDOW (self), NULL);
+
+  return self->server_status;
 }
 
 GtkStack *

@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "scm-application.h"
+#include "scm-server-status.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ const char *scm_window_get_visible_page (ScmWindow      *self);
 void        scm_window_set_visible_page (ScmWindow      *self,
                                          const char     *name);
 GtkStack   *scm_window_get_stack        (ScmWindow      *self);
+/* The header bar's enrollment server state and switch. */
+ScmServerStatus *scm_window_get_server_status (ScmWindow *self);
 /* "loading", "locked", "error" or "main". */
 const char *scm_window_get_state_page   (ScmWindow      *self);
 
