@@ -11,6 +11,7 @@
 
 #include "scm-enrollment-client.h"
 #include "scm-http-problem.h"
+#include "scm-pkcs7.h"
 #include "scm-x509.h"
 
 /* Longest issuer chain we walk: a server sending more is not ours. */
@@ -846,4 +847,217 @@ scm_enrollment_client_request_certificate_finish (ScmEnrollmentClient *self,
                                                   GError             **error)
 {
   return call_finish (self, result, scm_enrollment_client_request_certificate_async, error);
+}
+
+/* Renewal over EST ------------------------------------------------------------------------ */
+
+static char *
+der_to_pem (GBytes     *der,
+            const char *label)
+{
+  g_autofree char *base64 = g_base64_encode (g_bytes_get_data (der, NULL), g_bytes_get_size (der));
+  GString *pem = g_string_new (NULL);
+  gsize len = strlen (base64);
+
+  g_string_append_printf (pem, "-----BEGIN %s-----\n", label);
+  for (gsize i = 0; i < len; i += 64)
+    {
+      g_string_append_len (pem, base64 + i, MIN (64, len - i));
+      g_string_append_c (pem, '\n');
+    }
+  g_string_append_printf (pem, "-----END %s-----\n", label);
+  return g_string_free (pem, FALSE);
+}
+
+GTlsCertificate *
+scm_enrollment_client_new_tls_certificate (GBytes  *private_key_der,
+                                           GBytes  *certificate_der,
+                                           GError **error)
+{
+  g_autofree char *certificate = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *pem = NULL;
+  GTlsCertificate *tls;
+
+  g_return_val_if_fail (private_key_der != NULL, NULL);
+  g_return_val_if_fail (certificate_der != NULL, NULL);
+
+  certificate = der_to_pem (certificate_der, "CERTIFICATE");
+  key = der_to_pem (private_key_der, "PRIVATE KEY");
+  pem = g_strconcat (certificate, key, NULL);
+  tls = g_tls_certificate_new_from_pem (pem, -1, error);
+  /* The PEM held the private key: leave nothing of it behind. */
+  memset (key, 0, strlen (key));
+  memset (pem, 0, strlen (pem));
+  return tls;
+}
+
+static void
+renewed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ScmEnrollmentClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) pkcs7 = NULL;
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autofree char *text = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, transport_error (self, call, error));
+      return;
+    }
+  if (!peer_was_checked (self, call->msg))
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_PIN_MISMATCH,
+                               "%s", _(SCM_ENROLLMENT_CLIENT_PIN_MISMATCH_MESSAGE));
+      return;
+    }
+
+  status = soup_message_get_status (call->msg);
+  /* EST answers in text: base64 on success, a sentence otherwise. */
+  text = g_strstrip (g_strndup (g_bytes_get_data (body, NULL), MIN (g_bytes_get_size (body), 4096)));
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_CREDENTIALS_REFUSED,
+                               _("This certificate was not issued by the CA of this enrollment "
+                                 "link; choose the certificate you got here, or enroll again."));
+      return;
+    }
+  if (status == SOUP_STATUS_FORBIDDEN || status == SOUP_STATUS_BAD_REQUEST)
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               status == SOUP_STATUS_FORBIDDEN
+                               ? SCM_ENROLLMENT_CLIENT_ERROR_NOT_ELIGIBLE
+                               : SCM_ENROLLMENT_CLIENT_ERROR_INVALID_REQUEST,
+                               "%s", *text != '\0' ? text : soup_message_get_reason_phrase (call->msg));
+      return;
+    }
+  if (status == SOUP_STATUS_NOT_FOUND)
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_FORM_NOT_FOUND,
+                               _("The enrollment server at %s has no form “%s” for renewals; "
+                                 "check the link."), self->base_url, self->extension);
+      return;
+    }
+  if (status == 429 /* Too Many Requests */)
+    {
+      const char *header = soup_message_headers_get_one (soup_message_get_response_headers (call->msg),
+                                                         "Retry-After");
+
+      self->retry_after = header != NULL ? (guint) g_ascii_strtoull (header, NULL, 10) : 0;
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_LOCKED_OUT, "%s", text);
+      return;
+    }
+  if (status != SOUP_STATUS_OK)
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_SERVER,
+                               _("The enrollment server answered %u %s; try again later or ask "
+                                 "your administrator."),
+                               status, soup_message_get_reason_phrase (call->msg));
+      return;
+    }
+
+  {
+    gsize len = 0;
+    guchar *der = g_base64_decode (text, &len);
+
+    pkcs7 = g_bytes_new_take (der, len);
+  }
+  certificates = scm_pkcs7_certificates (pkcs7, NULL);
+  if (certificates == NULL)
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_SERVER,
+                               _("The enrollment server at %s answered the renewal with no "
+                                 "certificate; try again later or ask your administrator."),
+                               self->base_url);
+      return;
+    }
+  g_task_return_pointer (task, g_bytes_ref (g_ptr_array_index (certificates, 0)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+void
+scm_enrollment_client_renew_async (ScmEnrollmentClient *self,
+                                   GTlsCertificate     *client_certificate,
+                                   GBytes              *csr_der,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autofree char *escaped = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *base64 = NULL;
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (SCM_IS_ENROLLMENT_CLIENT (self));
+  g_return_if_fail (G_IS_TLS_CERTIFICATE (client_certificate));
+  g_return_if_fail (csr_der != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, scm_enrollment_client_renew_async);
+  call = g_new0 (Call, 1);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  call->expected_status = SOUP_STATUS_OK;
+
+  if (!self->use_tls)
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_INVALID_URL,
+                               _("Renewing needs an https:// enrollment link: the current "
+                                 "certificate is presented over TLS."));
+      g_object_unref (task);
+      return;
+    }
+  escaped = g_uri_escape_string (self->extension, NULL, FALSE);
+  url = g_strconcat (self->base_url, "/.well-known/est/", escaped, "/simplereenroll", NULL);
+  call->msg = soup_message_new (SOUP_METHOD_POST, url);
+  if (call->msg == NULL)
+    {
+      g_task_return_new_error (task, SCM_ENROLLMENT_CLIENT_ERROR,
+                               SCM_ENROLLMENT_CLIENT_ERROR_INVALID_URL,
+                               _("“%s” is not a URL this client can request."), url);
+      g_object_unref (task);
+      return;
+    }
+  g_object_set_data (G_OBJECT (call->msg), "scm-client", self);
+  /* The client certificate belongs to the handshake: a kept-alive
+   * connection opened without it must not carry this request. */
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_NEW_CONNECTION);
+  soup_message_set_tls_client_certificate (call->msg, client_certificate);
+  g_signal_connect (call->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), call);
+  base64 = g_base64_encode (g_bytes_get_data (csr_der, NULL), g_bytes_get_size (csr_der));
+  {
+    gsize len = strlen (base64);
+    g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&base64), len);
+
+    soup_message_set_request_body_from_bytes (call->msg, "application/pkcs10", body);
+  }
+  soup_session_send_and_read_async (self->session, call->msg, G_PRIORITY_DEFAULT, cancellable,
+                                    renewed_cb, task);
+}
+
+GBytes *
+scm_enrollment_client_renew_finish (ScmEnrollmentClient *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == scm_enrollment_client_renew_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -186,4 +186,27 @@ JsonObject *scm_enrollment_client_request_certificate_finish   (ScmEnrollmentCli
                                                                 GAsyncResult        *result,
                                                                 GError             **error);
 
+/* A TLS client certificate for scm_enrollment_client_renew_async(): the
+ * PKCS#8 DER @private_key_der and its DER @certificate_der. */
+GTlsCertificate *scm_enrollment_client_new_tls_certificate (GBytes              *private_key_der,
+                                                            GBytes              *certificate_der,
+                                                            GError             **error);
+
+/* Renews @client_certificate (its key included) over EST simplereenroll
+ * at the form's label ("/.well-known/est/EXT/simplereenroll"), presenting
+ * it as the TLS client certificate on a new connection to the pinned
+ * server. @csr_der is the PKCS#10 request for the new key. → the new
+ * certificate's DER. A certificate the server does not know gives
+ * CREDENTIALS_REFUSED; a revoked or expired one, or a reused key,
+ * NOT_ELIGIBLE with the server's reason. */
+void        scm_enrollment_client_renew_async                  (ScmEnrollmentClient *self,
+                                                                GTlsCertificate     *client_certificate,
+                                                                GBytes              *csr_der,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+GBytes     *scm_enrollment_client_renew_finish                 (ScmEnrollmentClient *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+
 G_END_DECLS

@@ -16,6 +16,7 @@ struct _ScmEnrollEndpointPage
 
   GCancellable *cancellable;
   gboolean busy;
+  gboolean renew;             /* Renew a Certificate… rather than Connect */
 
   GtkEntry *url_entry;
   GtkLabel *error_label;
@@ -26,6 +27,7 @@ G_DEFINE_FINAL_TYPE (ScmEnrollEndpointPage, scm_enroll_endpoint_page, ADW_TYPE_B
 
 enum {
   SIGNAL_CONNECTED,
+  SIGNAL_RENEW,
   N_SIGNALS
 };
 
@@ -37,6 +39,8 @@ update_actions (ScmEnrollEndpointPage *self)
   const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoint.connect",
+                                 !self->busy && *url != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "endpoint.renew",
                                  !self->busy && *url != '\0');
 }
 
@@ -77,7 +81,7 @@ got_form_cb (GObject      *source,
       scm_enroll_show_error (self->error_label, message);
       return;
     }
-  g_signal_emit (self, signals[SIGNAL_CONNECTED], 0, client, form);
+  g_signal_emit (self, signals[self->renew ? SIGNAL_RENEW : SIGNAL_CONNECTED], 0, client, form);
 }
 
 static void
@@ -92,6 +96,7 @@ connect_activated (GtkWidget  *widget,
 
   if (self->busy || *url == '\0')
     return;
+  self->renew = g_str_equal (action_name, "endpoint.renew");
   client = scm_enrollment_client_new (url, &error);
   if (client == NULL)
     {
@@ -135,6 +140,10 @@ scm_enroll_endpoint_page_class_init (ScmEnrollEndpointPageClass *klass)
   signals[SIGNAL_CONNECTED] =
     g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, SCM_TYPE_ENROLLMENT_CLIENT, JSON_TYPE_OBJECT);
+  /* As ::connected, for Renew a Certificate…. */
+  signals[SIGNAL_RENEW] =
+    g_signal_new ("renew", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, SCM_TYPE_ENROLLMENT_CLIENT, JSON_TYPE_OBJECT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/ScmEnroll/ui/scm-enroll-endpoint-page.ui");
@@ -144,6 +153,7 @@ scm_enroll_endpoint_page_class_init (ScmEnrollEndpointPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, url_activated_cb);
   gtk_widget_class_install_action (widget_class, "endpoint.connect", NULL, connect_activated);
+  gtk_widget_class_install_action (widget_class, "endpoint.renew", NULL, connect_activated);
 }
 
 static void

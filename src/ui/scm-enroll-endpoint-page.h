@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /* The enroll window's first step: the enrollment endpoint URL and
  * Connect, which checks the link, reaches the server through its pin and
  * reads the form. Emits ::connected (ScmEnrollmentClient, JsonObject
- * form) when it could. */
+ * form) when it could, or ::renew (the same) for Renew a Certificate…. */
 G_DECLARE_FINAL_TYPE (ScmEnrollEndpointPage, scm_enroll_endpoint_page, SCM, ENROLL_ENDPOINT_PAGE, AdwBin)
 
 void scm_enroll_endpoint_page_set_url         (ScmEnrollEndpointPage *self,

@@ -11,6 +11,7 @@
 #include "scm-enroll-done-page.h"
 #include "scm-enroll-endpoint-page.h"
 #include "scm-enroll-issue.h"
+#include "scm-enroll-renew-page.h"
 #include "scm-enroll-request-page.h"
 #include "scm-enroll-util.h"
 #include "scm-enroll-window.h"
@@ -26,6 +27,7 @@ struct _ScmEnrollWindow
   ScmEnrollmentClient *client;
   char *email;
   gint64 account_id;
+  gboolean renewing;                /* the progress and done steps are a renewal's */
 
   AdwWindowTitle *window_title;
   GtkWidget *form_box;
@@ -38,6 +40,7 @@ struct _ScmEnrollWindow
   ScmEnrollAuthPage *auth_page;
   ScmEnrollAccountPage *account_page;
   ScmEnrollRequestPage *request_page;
+  ScmEnrollRenewPage *renew_page;
   GtkSpinner *progress_spinner;
   GtkLabel *progress_label;
   ScmEnrollDonePage *done_page;
@@ -57,6 +60,8 @@ static const struct
   { "progress", NULL },
   { "done", NULL },
 };
+
+/* Renewal is a path of its own: endpoint → renew → progress → done. */
 
 static void
 show_step (ScmEnrollWindow *self,
@@ -83,6 +88,16 @@ step_changed_cb (ScmEnrollWindow *self)
         subtitle = g_strdup_printf (_("Step %u of %u: %s"), i + 1, (guint) G_N_ELEMENTS (steps),
                                     gtk_stack_page_get_title (page));
       }
+  if (g_strcmp0 (step, "renew") == 0 || (self->renewing && g_strcmp0 (step, "endpoint") != 0))
+    {
+      GtkStackPage *page = gtk_stack_get_page (self->stack,
+                                               gtk_stack_get_visible_child (self->stack));
+
+      can_go_back = g_strcmp0 (step, "renew") == 0;
+      g_free (subtitle);
+      /* Translators: "Renewal: Progress" */
+      subtitle = g_strdup_printf (_("Renewal: %s"), gtk_stack_page_get_title (page));
+    }
   adw_window_title_set_subtitle (self->window_title, subtitle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "enroll.back", can_go_back);
   gtk_widget_set_visible (self->form_box, g_strcmp0 (step, "endpoint") != 0);
@@ -135,9 +150,22 @@ connected_cb (ScmEnrollWindow     *self,
               JsonObject          *form)
 {
   g_set_object (&self->client, client);
+  self->renewing = FALSE;
   show_form (self, form);
   scm_enroll_auth_page_start (self->auth_page, client, form, self->cancellable);
   show_step (self, "authenticate");
+}
+
+static void
+renew_cb (ScmEnrollWindow     *self,
+          ScmEnrollmentClient *client,
+          JsonObject          *form)
+{
+  g_set_object (&self->client, client);
+  show_form (self, form);
+  self->renewing = TRUE;
+  scm_enroll_renew_page_start (self->renew_page, self->cancellable);
+  show_step (self, "renew");
 }
 
 static void
@@ -267,6 +295,68 @@ submit_cb (ScmEnrollWindow *self)
 }
 
 static void
+renewed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ScmEnrollWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *email = NULL;
+  ScmEnrollResult *renewed;
+
+  renewed = scm_enroll_renew_finish (result, &email, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_pointer (&renewed, scm_enroll_result_free);
+      return;
+    }
+  if (renewed != NULL)
+    {
+      scm_enroll_done_page_show (self->done_page, renewed, email, self->cancellable);
+      show_step (self, "done");
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    message = g_strdup (_("The renewal was cancelled and nothing was saved. Press Renew "
+                          "Certificate to start again."));
+  else if (error->domain == SCM_ENROLLMENT_CLIENT_ERROR
+           /* A renewal's refusals say which certificate and why: no one
+            * can probe accounts with a certificate they hold. */
+           && !g_error_matches (error, SCM_ENROLLMENT_CLIENT_ERROR,
+                                SCM_ENROLLMENT_CLIENT_ERROR_CREDENTIALS_REFUSED)
+           && !g_error_matches (error, SCM_ENROLLMENT_CLIENT_ERROR,
+                                SCM_ENROLLMENT_CLIENT_ERROR_NOT_ELIGIBLE))
+    message = scm_enroll_describe_error (error, self->client);
+  else
+    message = g_strdup (error->message);
+  scm_enroll_renew_page_show_error (self->renew_page, message);
+  show_step (self, "renew");
+}
+
+static void
+renew_submit_cb (ScmEnrollWindow *self)
+{
+  g_autoptr(ScmEnrollRenewal) renewal = scm_enroll_renew_page_dup_renewal (self->renew_page);
+
+  if (self->client == NULL || renewal == NULL)
+    return;
+
+  g_cancellable_disconnect (self->cancellable, self->issue_handler);
+  g_cancellable_cancel (self->issue_cancellable);
+  g_clear_object (&self->issue_cancellable);
+  self->issue_cancellable = g_cancellable_new ();
+  self->issue_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (g_cancellable_cancel),
+                                               g_object_ref (self->issue_cancellable),
+                                               g_object_unref);
+
+  gtk_label_set_text (self->progress_label, "");
+  show_step (self, "progress");
+  scm_enroll_renew_async (self->client, renewal, stage_cb, self, self->issue_cancellable,
+                          renewed_cb, g_object_ref (self));
+}
+
+static void
 back_activated (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -274,6 +364,12 @@ back_activated (GtkWidget  *widget,
   ScmEnrollWindow *self = SCM_ENROLL_WINDOW (widget);
   const char *step = scm_enroll_window_get_step (self);
 
+  if (g_strcmp0 (step, "renew") == 0)
+    {
+      self->renewing = FALSE;
+      show_step (self, "endpoint");
+      return;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     if (g_strcmp0 (step, steps[i].name) == 0 && steps[i].previous != NULL)
       show_step (self, steps[i].previous);
@@ -335,6 +431,7 @@ scm_enroll_window_class_init (ScmEnrollWindowClass *klass)
   g_type_ensure (SCM_TYPE_ENROLL_ACCOUNT_PAGE);
   g_type_ensure (SCM_TYPE_ENROLL_REQUEST_PAGE);
   g_type_ensure (SCM_TYPE_ENROLL_DONE_PAGE);
+  g_type_ensure (SCM_TYPE_ENROLL_RENEW_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/example/ScmEnroll/ui/scm-enroll-window.ui");
@@ -350,6 +447,7 @@ scm_enroll_window_class_init (ScmEnrollWindowClass *klass)
   BIND (auth_page);
   BIND (account_page);
   BIND (request_page);
+  BIND (renew_page);
   BIND (progress_spinner);
   BIND (progress_label);
   BIND (done_page);
@@ -360,6 +458,8 @@ scm_enroll_window_class_init (ScmEnrollWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, authorized_cb);
   gtk_widget_class_bind_template_callback (widget_class, session_expired_cb);
   gtk_widget_class_bind_template_callback (widget_class, submit_cb);
+  gtk_widget_class_bind_template_callback (widget_class, renew_cb);
+  gtk_widget_class_bind_template_callback (widget_class, renew_submit_cb);
   gtk_widget_class_install_action (widget_class, "enroll.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "enroll.cancel", NULL, cancel_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "enroll.back", NULL);
@@ -427,6 +527,15 @@ scm_enroll_window_save_ca_async (ScmEnrollWindow     *self,
   g_return_if_fail (SCM_IS_ENROLL_WINDOW (self));
 
   scm_enroll_done_page_save_ca_async (self->done_page, file, callback, user_data);
+}
+
+void
+scm_enroll_window_set_renewal_file (ScmEnrollWindow *self,
+                                    GFile           *file)
+{
+  g_return_if_fail (SCM_IS_ENROLL_WINDOW (self));
+
+  scm_enroll_renew_page_set_file (self->renew_page, file);
 }
 
 gboolean

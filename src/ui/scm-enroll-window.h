@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (ScmEnrollWindow, scm_enroll_window, SCM, ENROLL_WINDOW, Ad
 /* @url (nullable) prefills the enrollment endpoint URL. */
 ScmEnrollWindow *scm_enroll_window_new          (GtkApplication   *application,
                                                  const char       *url);
-/* "endpoint", "authenticate", "account", "request", "progress" or "done". */
+/* "endpoint", "authenticate", "account", "request", "progress", "done",
+ * or "renew" (Renew a Certificate…). */
 const char      *scm_enroll_window_get_step     (ScmEnrollWindow  *self);
 
 /* What Save PKCS#12… does after its file chooser: writes the PKCS#12
@@ -30,6 +31,11 @@ void             scm_enroll_window_save_async   (ScmEnrollWindow      *self,
 gboolean         scm_enroll_window_save_finish  (ScmEnrollWindow      *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+/* What the renewal step's file chooser does: reads @file as the current
+ * PKCS#12 file. */
+void             scm_enroll_window_set_renewal_file (ScmEnrollWindow *self,
+                                                     GFile           *file);
+
 /* What Save CA Certificate… does after its file chooser. */
 void             scm_enroll_window_save_ca_async  (ScmEnrollWindow    *self,
                                                    GFile              *file,
