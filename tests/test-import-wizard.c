@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -531,6 +532,28 @@ count_persons (void)
   return scm_store_count_persons (get_store (), 0);
 }
 
+/* The indexes of the persons table, as another connection sees them: a
+ * large import builds some of them at its commit, and a cancelled one
+ * must leave them all. */
+static int
+count_person_indexes (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->data_dir, "scm-enroll.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master"
+                                       " WHERE type = 'index' AND tbl_name = 'persons'"
+                                       " AND sql IS NOT NULL", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
 /* The audit log's events about persons (and their imports). */
 static guint
 count_person_events (void)
@@ -795,6 +818,9 @@ test_cancel (Fixture       *fixture,
   ScmImportWizard *wizard = open_wizard (window, FALSE);
   ProgressWait wait = { wizard, NULL };
   guint events_before = count_person_events ();
+  int indexes_before = count_person_indexes (fixture);
+
+  g_assert_cmpint (indexes_before, ==, 6);
 
   for (guint i = 0; i < n; i++)
     g_string_append_printf (csv, "person%u@example.com,Given%u,Family%u,Acme Corporation,%s\n",
@@ -820,9 +846,26 @@ test_cancel (Fixture       *fixture,
 
   g_assert_cmpint (count_persons (), ==, 1);
   g_assert_cmpuint (count_person_events (), ==, events_before);
+  g_assert_cmpint (count_person_indexes (fixture), ==, indexes_before);
   g_assert_null (scm_import_wizard_get_result (wizard));
   /* The preview is whole again, ready for another try. */
   g_assert_cmpuint (g_list_model_get_n_items (get_preview (wizard)), ==, n);
+
+  /* …which imports everything, with the table's indexes built. */
+  next (wizard);
+  wait_for_step (wizard, "summary");
+  g_assert_true (scm_person_import_get_committed (scm_import_wizard_get_result (wizard)));
+  g_assert_cmpint (count_persons (), ==, n + 1);
+  g_assert_cmpint (count_person_indexes (fixture), ==, indexes_before);
+  {
+    g_autoptr (ScmPerson) last = NULL;
+    g_autofree char *email = g_strdup_printf ("person%u@example.com", n - 1);
+    g_autoptr (GError) error = NULL;
+
+    last = scm_store_find_person_by_email (get_store (), email, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (scm_person_get_department_id (last), ==, fixture->sales_id);
+  }
 
   close_all (wizard, window);
 }
@@ -864,6 +907,7 @@ test_close_while_importing (Fixture       *fixture,
     }
   g_weak_ref_clear (&ref);
   g_assert_cmpint (count_persons (), ==, 1);
+  g_assert_cmpint (count_person_indexes (fixture), ==, 6);
   close_all (NULL, window);
 }
 

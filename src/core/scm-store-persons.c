@@ -16,6 +16,10 @@
 /* X.509's upper bound for a common name (RFC 5280, ub-common-name). */
 #define COMMON_NAME_MAX_CHARS 64
 
+/* Persons a batch creates before it may build its secondary indexes
+ * once at the commit instead of row by row (see defer_indexes()). */
+#define DEFER_INDEXES_AFTER 5000
+
 #define PERSON_COLUMNS \
   "id, organization_id, department_id, domain_id, first_name, middle_name, last_name, email," \
   " secondary_emails, phone, common_name, upn, eppn, validation_type, sponsor_validated_at," \
@@ -103,6 +107,8 @@ struct _ScmStorePersonBatch
   guint n_secret_ids;
   sqlite3_stmt *insert;     /* prepared once for all the creations */
   sqlite3_stmt *find;       /* …and for the lookups by email */
+  gint64 initial_persons;   /* rows in the table when the batch began */
+  GPtrArray *deferred;      /* CREATE INDEX statements for the commit, or NULL */
 
   /* The last answers: the rows of a file mostly share them. */
   gint64 last_organization_id;
@@ -802,6 +808,8 @@ scm_store_person_batch_begin (ScmStore   *self,
   if (scm_store_query_int64 (self, &batch->saved_cache_size, 0, NULL, "PRAGMA cache_size", NULL)
       && batch->saved_cache_size != 0)
     sqlite3_exec (self->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
+  scm_store_query_int64 (self, &batch->initial_persons, G_MAXINT64, NULL,
+                         "SELECT count(*) FROM persons", NULL);
   batch->source = g_strdup (source);
   batch->delegations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   batch->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, domain_lookup_free);
@@ -819,6 +827,7 @@ batch_free (ScmStorePersonBatch *batch)
     }
   sqlite3_finalize (batch->insert);
   sqlite3_finalize (batch->find);
+  g_clear_pointer (&batch->deferred, g_ptr_array_unref);
   g_hash_table_unref (batch->delegations);
   g_hash_table_unref (batch->domains);
   g_free (batch->last_domain_name);
@@ -954,6 +963,57 @@ discard_secret (char **generated)
     g_clear_pointer (generated, scm_secret_free);
 }
 
+/* A large import into a table of about its size or smaller maintains
+ * the four non-unique indexes (organization, department, domain, name)
+ * faster by building them once, sorted, at the commit than by inserting
+ * into each of them per row (a fifth of SQLite's work for 100,000 rows).
+ * Inside the transaction no one else sees the table without them, and a
+ * rollback brings them back. The unique indexes stay: they refuse
+ * duplicates row by row. Any failure here leaves the indexes as they are. */
+static void
+defer_indexes (ScmStorePersonBatch *batch)
+{
+  sqlite3 *db = batch->store->db;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (g_free);
+
+  batch->deferred = g_ptr_array_new_with_free_func (g_free);
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                          " AND tbl_name = 'persons' AND sql IS NOT NULL"
+                          " AND sql NOT LIKE 'CREATE UNIQUE %'", -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (statements, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      char *drop = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) names->pdata[i]);
+      int rc = sqlite3_exec (db, drop, NULL, NULL, NULL);
+
+      sqlite3_free (drop);
+      if (rc != SQLITE_OK)
+        break;
+      g_ptr_array_add (batch->deferred, g_steal_pointer (&statements->pdata[i]));
+    }
+}
+
+/* Builds the indexes defer_indexes() dropped. */
+static gboolean
+build_deferred_indexes (ScmStorePersonBatch *batch,
+                        GError             **error)
+{
+  for (guint i = 0; batch->deferred != NULL && i < batch->deferred->len; i++)
+    if (sqlite3_exec (batch->store->db, batch->deferred->pdata[i], NULL, NULL, NULL) != SQLITE_OK)
+      return scm_store_db_error (batch->store, "Could not index the imported persons", error);
+  return TRUE;
+}
+
 static int
 bind_text (sqlite3_stmt *stmt,
            int           column,
@@ -1068,6 +1128,9 @@ scm_store_person_batch_create (ScmStorePersonBatch *batch,
   batch->n_created++;
   if (hash != NULL)
     batch->n_secret_ids++;
+  if (batch->deferred == NULL
+      && batch->n_created >= MAX (DEFER_INDEXES_AFTER, batch->initial_persons / 2))
+    defer_indexes (batch);
 
   person_apply (person, &fields);
   scm_person_set_sponsor_validated (person, FALSE);
@@ -1173,6 +1236,12 @@ scm_store_person_batch_commit (ScmStorePersonBatch *batch,
       batch_free (batch);
       g_set_error_literal (error, SCM_ERROR, SCM_ERROR_FAILED,
                            "A database error stopped the import; nothing was saved.");
+      return FALSE;
+    }
+  if (!build_deferred_indexes (batch, error))
+    {
+      scm_store_rollback (batch->store);
+      batch_free (batch);
       return FALSE;
     }
   /* One event for all the persons created: the audit chain would cost
