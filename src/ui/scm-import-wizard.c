@@ -88,6 +88,7 @@ struct _ScmImportWizard
   gboolean header_read;
   gboolean syncing;
   gboolean closed;
+  gboolean disposed;        /* a thread finished after the window went */
 
   /* template */
   AdwWindowTitle *window_title;
@@ -191,8 +192,11 @@ static void
 show_toast (ScmImportWizard *self,
             const char      *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  AdwToast *toast;
 
+  if (self->disposed)
+    return;
+  toast = adw_toast_new (text);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -204,7 +208,7 @@ show_error (ScmImportWizard *self,
 {
   GtkWidget *dialog;
 
-  if (self->closed)
+  if (self->closed || self->disposed)
     return;
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
@@ -229,6 +233,8 @@ update_ui (ScmImportWizard *self)
   const char *page;
   const char *subtitle;
 
+  if (self->disposed)
+    return;
   switch (self->step)
     {
     case STEP_FILE:
@@ -385,6 +391,11 @@ load_lists_cb (GObject      *source,
   Lists *lists = g_task_propagate_pointer (G_TASK (result), &error);
 
   set_busy (self, FALSE);
+  if (self->disposed)
+    {
+      g_clear_pointer (&lists, lists_free);
+      return;
+    }
   if (lists == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -592,6 +603,8 @@ read_header_cb (GObject      *source,
   g_autofree char *text = NULL;
 
   set_busy (self, FALSE);
+  if (self->disposed)
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *message = NULL;
@@ -986,6 +999,18 @@ run_cb (GObject      *source,
   stop_progress (self);
   set_busy (self, FALSE);
 
+  /* Closed while it ran: the page still hears of a committed import. */
+  if (self->disposed)
+    {
+      if (g_task_propagate_boolean (G_TASK (result), NULL) && !validating
+          && scm_person_import_get_committed (data->import))
+        {
+          self->step = STEP_SUMMARY;
+          g_signal_emit (self, signals[SIGNAL_IMPORTED], 0);
+        }
+      return;
+    }
+
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (validating)
@@ -1345,6 +1370,7 @@ scm_import_wizard_dispose (GObject *object)
 {
   ScmImportWizard *self = SCM_IMPORT_WIZARD (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->run_cancellable);
   stop_progress (self);
