@@ -6,9 +6,12 @@
 
 #include <glib/gi18n.h>
 
+#include "scm-bulk-issue-dialog.h"
 #include "scm-import-wizard.h"
+#include "scm-invite-dialog.h"
 #include "scm-person-dialog.h"
 #include "scm-persons-page.h"
+#include "scm-revoke-person-dialog.h"
 
 struct _ScmPersonsPage
 {
@@ -181,18 +184,207 @@ authority_changed_cb (ScmPersonsPage *self)
                                  scm_list_page_get_authority (SCM_LIST_PAGE (self)) != NULL);
 }
 
-/* An Import button in the list page's toolbar, before Delete and Add. */
+/* An Import button beside Add in the list page's toolbar. */
 static void
 add_import_button (ScmPersonsPage *self)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Import…"));
+  GObject *toolbar = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
+                                                    "toolbar");
+  GObject *add_button = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
+                                                       "add_button");
+  GtkWidget *button;
 
+  g_return_if_fail (GTK_IS_BOX (toolbar));
+
+  button = gtk_button_new_with_mnemonic (_("_Import…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "persons.import");
   gtk_widget_set_tooltip_text (button, _("Import Persons From a CSV File (Ctrl+I)"));
-  scm_list_page_add_toolbar_widget (SCM_LIST_PAGE (self), button);
+  gtk_box_insert_child_after (GTK_BOX (toolbar), button,
+                              GTK_IS_WIDGET (add_button)
+                              ? gtk_widget_get_prev_sibling (GTK_WIDGET (add_button)) : NULL);
+}
+
+/* Lifecycle actions: on the row the context menu is for, or on every
+ * listed person for Issue Certificates…. */
+
+static ScmPerson *
+get_selected_person (ScmPersonsPage *self)
+{
+  GtkSelectionModel *model = gtk_column_view_get_model (scm_list_page_get_column_view (SCM_LIST_PAGE (self)));
+
+  if (!GTK_IS_SINGLE_SELECTION (model))
+    return NULL;
+  return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
 }
 
 static void
+toast_cb (ScmPersonsPage *self,
+          const char     *message)
+{
+  scm_list_page_show_toast (SCM_LIST_PAGE (self), message);
+}
+
+static void
+invitations_sent_cb (ScmPersonsPage *self,
+                     guint           n_sent,
+                     guint           n_failed)
+{
+  g_autofree char *toast = NULL;
+
+  if (n_failed == 0)
+    toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u invitation sent",
+                                          "%u invitations sent", n_sent), n_sent);
+  else
+    /* Translators: "3 invitations sent, 1 failed" */
+    toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u invitation sent, %u failed",
+                                          "%u invitations sent, %u failed", n_sent),
+                             n_sent, n_failed);
+  scm_list_page_show_toast (SCM_LIST_PAGE (self), toast);
+}
+
+static void
+invite_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ScmPersonsPage *self = SCM_PERSONS_PAGE (widget);
+  ScmAuthority *authority = scm_list_page_get_authority (SCM_LIST_PAGE (self));
+  ScmPerson *person = get_selected_person (self);
+  const char *emails[2] = { NULL, NULL };
+  ScmInviteDialog *dialog;
+
+  if (authority == NULL || person == NULL)
+    return;
+  emails[0] = scm_person_get_email (person);
+  dialog = scm_invite_dialog_new (scm_list_page_get_window (SCM_LIST_PAGE (self)), authority,
+                                  emails);
+  g_signal_connect_object (dialog, "sent", G_CALLBACK (invitations_sent_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "failed", G_CALLBACK (toast_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+revoked_cb (ScmPersonsPage *self,
+            guint           n_revoked)
+{
+  g_autofree char *toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                         "%u certificate revoked",
+                                                         "%u certificates revoked", n_revoked),
+                                            n_revoked);
+
+  scm_list_page_saved (SCM_LIST_PAGE (self), toast);
+}
+
+static void
+revoke_all_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ScmPersonsPage *self = SCM_PERSONS_PAGE (widget);
+  ScmAuthority *authority = scm_list_page_get_authority (SCM_LIST_PAGE (self));
+  ScmPerson *person = get_selected_person (self);
+  ScmRevokePersonDialog *dialog;
+
+  if (authority == NULL || person == NULL)
+    return;
+  dialog = scm_revoke_person_dialog_new (scm_list_page_get_window (SCM_LIST_PAGE (self)),
+                                         authority, person);
+  g_signal_connect_object (dialog, "revoked", G_CALLBACK (revoked_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "failed", G_CALLBACK (toast_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+bulk_issued_cb (ScmPersonsPage *self,
+                guint           n_issued)
+{
+  g_autofree char *toast = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                         "%u certificate issued",
+                                                         "%u certificates issued", n_issued),
+                                            n_issued);
+
+  scm_list_page_saved (SCM_LIST_PAGE (self), toast);
+}
+
+static void
+open_bulk_issue (ScmPersonsPage *self,
+                 GArray         *ids)
+{
+  ScmAuthority *authority = scm_list_page_get_authority (SCM_LIST_PAGE (self));
+  ScmBulkIssueDialog *dialog;
+
+  if (authority == NULL || ids->len == 0)
+    return;
+  dialog = scm_bulk_issue_dialog_new (scm_list_page_get_window (SCM_LIST_PAGE (self)), authority,
+                                      (const gint64 *) ids->data, ids->len);
+  g_signal_connect_object (dialog, "issued", G_CALLBACK (bulk_issued_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+issue_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ScmPersonsPage *self = SCM_PERSONS_PAGE (widget);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ScmPerson *person = get_selected_person (self);
+
+  if (person != NULL)
+    {
+      gint64 id = scm_person_get_id (person);
+
+      g_array_append_val (ids, id);
+    }
+  open_bulk_issue (self, ids);
+}
+
+static void
+issue_all_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ScmPersonsPage *self = SCM_PERSONS_PAGE (widget);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* The rows as searched and sorted: what the administrator sees. */
+  GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (scm_list_page_get_column_view (SCM_LIST_PAGE (self))));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(ScmPerson) person = g_list_model_get_item (rows, i);
+      gint64 id = scm_person_get_id (person);
+
+      g_array_append_val (ids, id);
+    }
+  open_bulk_issue (self, ids);
+}
+
+/* The row menu gets the lifecycle actions; the toolbar Issue Certificates…. */
+static void
+add_lifecycle_actions (ScmPersonsPage *self)
+{
+  GObject *row_menu = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
+                                                     "row_menu");
+  GObject *toolbar = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
+                                                    "toolbar");
+  g_autoptr(GMenu) section = g_menu_new ();
+  GtkWidget *button;
+
+  g_menu_append (section, _("Send _Invitation…"), "persons.invite");
+  g_menu_append (section, _("Issue _Certificate…"), "persons.issue");
+  g_menu_append (section, _("_Revoke All Certificates…"), "persons.revoke-all");
+  if (G_IS_MENU (row_menu))
+    g_menu_append_section (G_MENU (row_menu), NULL, G_MENU_MODEL (section));
+
+  g_return_if_fail (GTK_IS_BOX (toolbar));
+  button = gtk_button_new_with_mnemonic (_("Issue _Certificates…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "persons.issue-all");
+  gtk_widget_set_tooltip_text (button, _("Issue a certificate to every listed person, each in "
+                                         "a PKCS#12 file with its own password"));
+  gtk_box_append (GTK_BOX (toolbar), button);
+}static void
 scm_persons_page_class_init (ScmPersonsPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
@@ -215,6 +407,11 @@ scm_persons_page_class_init (ScmPersonsPageClass *klass)
                                                RESOURCE_PREFIX "/ui/scm-persons-page.ui");
 
   gtk_widget_class_install_action (widget_class, "persons.import", NULL, import_activated);
+  gtk_widget_class_install_action (widget_class, "persons.invite", NULL, invite_activated);
+  gtk_widget_class_install_action (widget_class, "persons.revoke-all", NULL,
+                                   revoke_all_activated);
+  gtk_widget_class_install_action (widget_class, "persons.issue", NULL, issue_activated);
+  gtk_widget_class_install_action (widget_class, "persons.issue-all", NULL, issue_all_activated);
 }
 
 static void
@@ -224,6 +421,7 @@ scm_persons_page_init (ScmPersonsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   add_import_button (self);
+  add_lifecycle_actions (self);
   g_signal_connect (self, "notify::authority", G_CALLBACK (authority_changed_cb), NULL);
   authority_changed_cb (self);
 
