@@ -184,24 +184,15 @@ authority_changed_cb (ScmPersonsPage *self)
                                  scm_list_page_get_authority (SCM_LIST_PAGE (self)) != NULL);
 }
 
-/* An Import button beside Add in the list page's toolbar. */
+/* An Import button in the list page's toolbar, before Delete and Add. */
 static void
 add_import_button (ScmPersonsPage *self)
 {
-  GObject *toolbar = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
-                                                    "toolbar");
-  GObject *add_button = gtk_widget_get_template_child (GTK_WIDGET (self), SCM_TYPE_LIST_PAGE,
-                                                       "add_button");
-  GtkWidget *button;
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Import…"));
 
-  g_return_if_fail (GTK_IS_BOX (toolbar));
-
-  button = gtk_button_new_with_mnemonic (_("_Import…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "persons.import");
   gtk_widget_set_tooltip_text (button, _("Import Persons From a CSV File (Ctrl+I)"));
-  gtk_box_insert_child_after (GTK_BOX (toolbar), button,
-                              GTK_IS_WIDGET (add_button)
-                              ? gtk_widget_get_prev_sibling (GTK_WIDGET (add_button)) : NULL);
+  scm_list_page_add_toolbar_widget (SCM_LIST_PAGE (self), button);
 }
 
 /* Lifecycle actions: on the row the context menu is for, or on every
@@ -384,7 +375,9 @@ add_lifecycle_actions (ScmPersonsPage *self)
   gtk_widget_set_tooltip_text (button, _("Issue a certificate to every listed person, each in "
                                          "a PKCS#12 file with its own password"));
   gtk_box_append (GTK_BOX (toolbar), button);
-}static void
+}
+
+static void
 scm_persons_page_class_init (ScmPersonsPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
