@@ -646,7 +646,9 @@ scm_bulk_issue_run (ScmAuthority              *authority,
         summary->n_failed++;
     }
 
-  if (!g_output_stream_close (stream, NULL, error))
+  /* A run cancelled before its first batch has only the header buffered. */
+  if (!scm_csv_writer_flush (run.csv, NULL, error)
+      || !g_output_stream_close (stream, NULL, error))
     {
       run_clear (&run);
       return NULL;
@@ -655,6 +657,8 @@ scm_bulk_issue_run (ScmAuthority              *authority,
   return g_steal_pointer (&summary);
 
 failed:
+  /* Best effort: the rows of files already written stay listed. */
+  scm_csv_writer_flush (run.csv, NULL, NULL);
   run_clear (&run);
   /* Nothing written yet: leave the folder as it was. */
   if (!any_file_written (items))
