@@ -251,6 +251,10 @@ is_atext (char c)
   return g_ascii_isalnum (c) || (c != '\0' && strchr ("!#$%&'*+-/=?^_`{|}~", c) != NULL);
 }
 
+/* Quoting only once a check fails: valid addresses are the common case
+ * (a CSV import checks every row). */
+#define SHOWN (shown = quote_value (trimmed))
+
 gboolean
 scm_validate_email (const char  *value,
                     char       **out,
@@ -268,31 +272,30 @@ scm_validate_email (const char  *value,
                         "jane@example.org.");
 
   trimmed = g_strstrip (g_strdup (value));
-  shown = quote_value (trimmed);
   if (*trimmed == '\0')
     return set_invalid (error, "The email address is empty; enter an address such as "
                         "jane@example.org.");
 
   if (strlen (trimmed) > SCM_EMAIL_MAX_CHARS)
     return set_invalid (error, "The email address “%s” is longer than %d characters.",
-                        shown, SCM_EMAIL_MAX_CHARS);
+                        SHOWN, SCM_EMAIL_MAX_CHARS);
 
   for (const char *p = trimmed; *p != '\0'; p++)
     if ((guchar) *p >= 0x80)
       return set_invalid (error, "The email address “%s” contains non-ASCII characters, which "
-                          "certificates cannot carry; use an ASCII address.", shown);
+                          "certificates cannot carry; use an ASCII address.", SHOWN);
 
   at = strrchr (trimmed, '@');
   if (at == NULL)
     return set_invalid (error, "The email address “%s” has no “@”; enter an address such as "
-                        "jane@example.org.", shown);
+                        "jane@example.org.", SHOWN);
 
   local_len = (gsize) (at - trimmed);
   if (local_len == 0)
-    return set_invalid (error, "The email address “%s” has nothing before the “@”.", shown);
+    return set_invalid (error, "The email address “%s” has nothing before the “@”.", SHOWN);
   if (local_len > 64)
     return set_invalid (error, "The part before the “@” of “%s” is longer than 64 characters.",
-                        shown);
+                        SHOWN);
 
   /* Dot-atom: atext runs separated by single dots. Quoted local parts
    * are legal in RFC 5321 but no certificate user expects them. */
@@ -304,26 +307,28 @@ scm_validate_email (const char  *value,
         {
           if (i == 0 || i == local_len - 1 || trimmed[i + 1] == '.')
             return set_invalid (error, "The email address “%s” has a dot at the start or end of "
-                                "its local part, or two dots in a row.", shown);
+                                "its local part, or two dots in a row.", SHOWN);
           continue;
         }
       if (!is_atext (c))
         return set_invalid (error, "The email address “%s” contains “%c” before the “@”, which "
-                            "is not allowed; use letters, digits and . _ - + only.", shown,
+                            "is not allowed; use letters, digits and . _ - + only.", SHOWN,
                             g_ascii_isprint (c) ? c : '?');
     }
 
   if (!scm_validate_dns_name (at + 1, FALSE, NULL, &domain_error))
-    return set_invalid (error, "The email address “%s” has an invalid domain: %s", shown,
+    return set_invalid (error, "The email address “%s” has an invalid domain: %s", SHOWN,
                         domain_error->message);
   if (g_str_has_suffix (at + 1, "."))
-    return set_invalid (error, "The email address “%s” ends with a dot; remove it.", shown);
+    return set_invalid (error, "The email address “%s” ends with a dot; remove it.", SHOWN);
 
   lower = g_ascii_strdown (trimmed, -1);
   if (out != NULL)
     *out = g_steal_pointer (&lower);
   return TRUE;
 }
+
+#undef SHOWN
 
 const char *
 scm_email_get_domain (const char *email)
