@@ -1138,6 +1138,43 @@ test_crl_after_unpublished_revocation (Fixture       *f,
   g_assert_cmpint (crl_number (crl_after), >, crl_number (crl_before));
 }
 
+/* The certificate details show the chain both ways: renewed_from on the
+ * new row, and the store finds the new one from the old one. */
+static void
+test_find_renewal (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ScmPerson) person = add_person (f, "renew@example.org", SCM_VALIDATION_STANDARD, FALSE);
+  g_autoptr(ScmProfile) profile = scm_store_find_profile_by_name (f->store, "Client Authentication", NULL);
+  g_autoptr(ScmIssueResult) old = issue (f, person, profile, SCM_KEY_TYPE_EC_P256);
+  g_autoptr(ScmIssueResult) renewal = NULL;
+  g_autoptr(ScmCertificate) found = NULL;
+  g_autoptr(ScmCertificate) none = NULL;
+  ScmIssueRequest request = server_key_request (person, profile, SCM_KEY_TYPE_EC_P256);
+  g_autoptr(GError) error = NULL;
+
+  none = scm_store_find_renewal_of (f->store, scm_certificate_get_id (old->certificate), &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+
+  request.renews_certificate_id = scm_certificate_get_id (old->certificate);
+  renewal = scm_authority_issue (f->authority, &request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scm_certificate_get_renewed_from (renewal->certificate), ==,
+                   scm_certificate_get_id (old->certificate));
+
+  found = scm_store_find_renewal_of (f->store, scm_certificate_get_id (old->certificate), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (scm_certificate_get_serial (found), ==, scm_certificate_get_serial (renewal->certificate));
+
+  /* The newest certificate renews nothing yet. */
+  g_clear_object (&none);
+  none = scm_store_find_renewal_of (f->store, scm_certificate_get_id (renewal->certificate), &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+}
+
 static void
 test_issue_many (Fixture       *f,
                  gconstpointer  data)
@@ -1626,6 +1663,8 @@ main (int   argc,
   g_test_add ("/authority/crl-after-unpublished-revocation", Fixture, NULL,
               fixture_set_up, test_crl_after_unpublished_revocation, fixture_tear_down);
   g_test_add_func ("/authority/simultaneous-first-start", test_simultaneous_first_start);
+  g_test_add ("/authority/find-renewal", Fixture, NULL,
+              fixture_set_up, test_find_renewal, fixture_tear_down);
   g_test_add ("/authority/issue-many", Fixture, NULL,
               fixture_set_up, test_issue_many, fixture_tear_down);
   g_test_add ("/authority/issue-many-cancelled", Fixture, NULL,

@@ -646,6 +646,27 @@ scm_store_set_certificate_renewed_from (ScmStore *self,
   return SCM_STORE_ATOMIC (self, error, set_renewed_from_tx (self, id, renewed_from, error));
 }
 
+ScmCertificate *
+scm_store_find_renewal_of (ScmStore *self,
+                           gint64    id,
+                           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (SCM_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  SCM_STORE_LOCK (self);
+
+  /* Renewed twice (a retry after a lost answer), the newest one counts. */
+  stmt = scm_store_query (self, error,
+                          CERTIFICATE_SELECT ("NULL")
+                          " WHERE c.renewed_from = ? ORDER BY c.id DESC LIMIT 1", "i", id);
+  if (stmt == NULL)
+    return NULL;
+  return scm_store_fetch_one (self, stmt, certificate_from_row, error);
+}
+
 GPtrArray *
 scm_store_list_expiring_certificates (ScmStore *self,
                                       gint64    now,

@@ -576,6 +576,11 @@ gboolean        scm_store_set_certificate_renewed_from (ScmStore           *self
                                                         gint64              id,
                                                         gint64              renewed_from,
                                                         GError            **error);
+/* The newest certificate that renews certificate @id, without DER, or
+ * NULL without an error when none does. */
+ScmCertificate *scm_store_find_renewal_of              (ScmStore           *self,
+                                                        gint64              id,
+                                                        GError            **error);
 /* Issued certificates of persons that are not deleted, expiring in
  * (@now, @until], soonest first, without DER; a certificate that a valid
  * renewal replaced is left out. */
