@@ -88,9 +88,5 @@ int scm_ctl_invite           (ScmCtl *ctl, int argc, char **argv);
 int  scm_ctl_revoke_person   (ScmCtl              *ctl,
                               const char          *email,
                               ScmRevocationReason  reason);
-/* serve's hourly upkeep, in a thread: re-signs the CRL when it is near
- * its next update and sends the expiry notices that are due. */
-void scm_ctl_run_upkeep      (ScmAuthority        *authority,
-                              GCancellable        *cancellable);
 
 G_END_DECLS

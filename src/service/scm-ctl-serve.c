@@ -14,16 +14,8 @@
 #include "scm-ctl-private.h"
 #include "scm-enrollment-server.h"
 #include "scm-error.h"
+#include "scm-periodic-jobs.h"
 #include "scm-validate.h"
-
-#define UPKEEP_INTERVAL_SECONDS (60 * 60)
-
-static gboolean
-upkeep_cb (gpointer user_data)
-{
-  scm_ctl_run_upkeep (user_data, NULL);
-  return G_SOURCE_CONTINUE;
-}
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -48,7 +40,7 @@ scm_ctl_serve (ScmCtl *ctl,
   guint port = 0;
   guint sigint_id;
   guint sigterm_id;
-  guint upkeep_id;
+  ScmPeriodicJobs *jobs;
   const GOptionEntry entries[] = {
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
       N_("Listen on ADDRESS:PORT, such as 0.0.0.0:8443, [::]:8443 or 127.0.0.1:8443; port 0 "
@@ -114,10 +106,9 @@ scm_ctl_serve (ScmCtl *ctl,
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
   sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
   /* The CRL and the expiry notices: once at start, then hourly. */
-  scm_ctl_run_upkeep (authority, NULL);
-  upkeep_id = g_timeout_add_seconds (UPKEEP_INTERVAL_SECONDS, upkeep_cb, authority);
+  jobs = scm_periodic_jobs_start (authority, 0);
   g_main_loop_run (loop);
-  g_source_remove (upkeep_id);
+  scm_periodic_jobs_stop (jobs);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
 
