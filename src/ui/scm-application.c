@@ -11,6 +11,7 @@
 #include "scm-enrollment-server.h"
 #include "scm-enroll-window.h"
 #include "scm-error.h"
+#include "scm-periodic-jobs.h"
 #include "scm-preferences-window.h"
 #include "scm-secret.h"
 #include "scm-server-cert.h"
@@ -31,6 +32,7 @@ struct _ScmApplication
   ScmServerState server_state;
   char *server_error;
   GCancellable *server_cancellable;   /* the running start */
+  ScmPeriodicJobs *jobs;              /* CRL and expiry notices, while the server runs */
 
   gboolean enroll_only;   /* --enroll: an end user's machine, no data directory */
   char *enroll_url;
@@ -187,6 +189,12 @@ set_server_state (ScmApplication *self,
                   ScmServerState  state,
                   const char     *error_message)
 {
+  /* What `scm-enrollctl serve` runs beside the server, in a thread. */
+  if (state == SCM_SERVER_STATE_RUNNING && self->jobs == NULL && self->authority != NULL)
+    self->jobs = scm_periodic_jobs_start (self->authority, 0);
+  else if (state != SCM_SERVER_STATE_RUNNING)
+    g_clear_pointer (&self->jobs, scm_periodic_jobs_stop);
+
   if (self->server_state == state && g_strcmp0 (self->server_error, error_message) == 0)
     return;
   g_free (self->server_error);
@@ -512,6 +520,7 @@ scm_application_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->server_cancellable);
   g_clear_object (&self->server_cancellable);
+  g_clear_pointer (&self->jobs, scm_periodic_jobs_stop);
   if (self->server != NULL)
     scm_enrollment_server_stop (self->server);
   g_clear_object (&self->server);
