@@ -1157,6 +1157,115 @@ test_certificate_details (Fixture       *fixture,
   close_window (window);
 }
 
+static ScmCertificateDialog *
+open_details_of (ScmWindow      *window,
+                 ScmCertificate *certificate)
+{
+  ScmListPage *page = show_page (window, "certificates");
+  ScmCertificateDialog *dialog;
+
+  dialog = scm_certificate_dialog_new (GTK_WINDOW (window), scm_list_page_get_authority (page),
+                                       scm_list_page_get_index (page), certificate);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_for (certificate_dialog_is_loaded, dialog, "the certificate details");
+  return dialog;
+}
+
+static gboolean
+another_dialog_is_loaded (gpointer data)
+{
+  ScmCertificateDialog *first = data;
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours to free */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SCM_IS_CERTIFICATE_DIALOG (toplevel) && toplevel != (GObject *) first
+          && scm_certificate_dialog_get_loaded (SCM_CERTIFICATE_DIALOG (toplevel)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static ScmCertificateDialog *
+find_other_dialog (ScmCertificateDialog *first)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours to free */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (SCM_IS_CERTIFICATE_DIALOG (toplevel) && toplevel != (GObject *) first)
+        return SCM_CERTIFICATE_DIALOG (toplevel);
+    }
+  g_assert_not_reached ();
+}
+
+/* A renewal issued through the core: each certificate's details name the
+ * other, and activating the row opens the other's details. */
+static void
+test_certificate_renewal_chain (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  ScmWindow *window = open_window (fixture);
+  ScmAuthority *authority = scm_application_get_authority (get_application ());
+  g_autoptr (ScmCertificate) old = NULL;
+  g_autoptr (ScmPerson) ada = NULL;
+  g_autoptr (ScmProfile) profile = NULL;
+  g_autoptr (ScmIssueResult) renewal = NULL;
+  g_autoptr (GError) error = NULL;
+  ScmCertificateDialog *old_dialog = open_certificate_dialog (window, &old);
+  ScmCertificateDialog *new_dialog;
+  ScmCertificateDialog *opened;
+  ScmIssueRequest request = { 0 };
+
+  /* Before any renewal, neither row shows. */
+  g_assert_false (gtk_widget_get_visible (get_child (old_dialog, "renewed_from_row")));
+  g_assert_false (gtk_widget_get_visible (get_child (old_dialog, "renewed_by_row")));
+  g_assert_false (gtk_widget_get_visible (get_child (old_dialog, "renewal_group")));
+  gtk_window_destroy (GTK_WINDOW (old_dialog));
+
+  ada = scm_store_find_person_by_email (get_store (), "ada@example.com", &error);
+  g_assert_no_error (error);
+  profile = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  g_assert_no_error (error);
+  request.person = ada;
+  request.profile = profile;
+  request.key_type = SCM_KEY_TYPE_EC_P256;
+  request.pkcs12_password = "hollow Lantern 47 meadow";
+  request.protection = SCM_PKCS12_AES256_SHA256;
+  request.requested_via = SCM_REQUESTED_VIA_ADMIN;
+  request.renews_certificate_id = scm_certificate_get_id (old);
+  renewal = scm_authority_issue (authority, &request, NULL, &error);
+  g_assert_no_error (error);
+
+  old_dialog = open_details_of (window, old);
+  g_assert_true (gtk_widget_get_visible (get_child (old_dialog, "renewal_group")));
+  g_assert_false (gtk_widget_get_visible (get_child (old_dialog, "renewed_from_row")));
+  g_assert_true (gtk_widget_get_visible (get_child (old_dialog, "renewed_by_row")));
+  g_assert_cmpstr (get_value (old_dialog, "renewed_by_row"), ==,
+                   scm_certificate_get_serial (renewal->certificate));
+
+  new_dialog = open_details_of (window, renewal->certificate);
+  g_assert_true (gtk_widget_get_visible (get_child (new_dialog, "renewed_from_row")));
+  g_assert_false (gtk_widget_get_visible (get_child (new_dialog, "renewed_by_row")));
+  g_assert_cmpstr (get_value (new_dialog, "renewed_from_row"), ==, scm_certificate_get_serial (old));
+  gtk_window_destroy (GTK_WINDOW (new_dialog));
+
+  /* "Renewed By" opens the renewal's own details. */
+  g_signal_emit_by_name (get_child (old_dialog, "renewed_by_row"), "activated");
+  wait_for (another_dialog_is_loaded, old_dialog, "the renewal's details");
+  opened = find_other_dialog (old_dialog);
+  g_assert_cmpstr (get_value (opened, "serial_row"), ==, scm_certificate_get_serial (renewal->certificate));
+  g_assert_cmpstr (get_value (opened, "renewed_from_row"), ==, scm_certificate_get_serial (old));
+
+  gtk_window_destroy (GTK_WINDOW (opened));
+  gtk_window_destroy (GTK_WINDOW (old_dialog));
+  close_window (window);
+}
+
 static gboolean
 certificate_is_revoked (gpointer data)
 {
@@ -1379,6 +1488,7 @@ main (int   argc,
   ADD ("/admin/certificate/details", test_certificate_details);
   ADD ("/admin/certificate/revoke", test_certificate_revoke);
   ADD ("/admin/certificate/export", test_certificate_export);
+  ADD ("/admin/certificate/renewal-chain", test_certificate_renewal_chain);
   ADD ("/admin/profile", test_profiles);
 
 #undef ADD

@@ -33,6 +33,8 @@ struct _ScmCertificateDialog
   gint64 certificate_id;
   ScmCertificate *certificate;     /* with its DER, once loaded */
   ScmCertificateInfo *info;
+  ScmCertificate *renewed_from;    /* the certificate this one replaced, or NULL */
+  ScmCertificate *renewed_by;      /* the newest one that replaced it, or NULL */
   GtkFileChooserNative *chooser;
   GCancellable *cancellable;
   gboolean busy;
@@ -53,6 +55,9 @@ struct _ScmCertificateDialog
   AdwActionRow *fingerprint_row;
   AdwActionRow *issuer_row;
   AdwActionRow *origin_row;
+  AdwPreferencesGroup *renewal_group;
+  AdwActionRow *renewed_from_row;
+  AdwActionRow *renewed_by_row;
 };
 
 G_DEFINE_FINAL_TYPE (ScmCertificateDialog, scm_certificate_dialog, ADW_TYPE_WINDOW)
@@ -200,6 +205,15 @@ show_details (ScmCertificateDialog *self)
   set_value (self->issuer_row, info ? info->issuer : scm_certificate_get_issuer (certificate));
   set_value (self->origin_row, origin);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->renewed_from_row), self->renewed_from != NULL);
+  if (self->renewed_from != NULL)
+    set_value (self->renewed_from_row, scm_certificate_get_serial (self->renewed_from));
+  gtk_widget_set_visible (GTK_WIDGET (self->renewed_by_row), self->renewed_by != NULL);
+  if (self->renewed_by != NULL)
+    set_value (self->renewed_by_row, scm_certificate_get_serial (self->renewed_by));
+  gtk_widget_set_visible (GTK_WIDGET (self->renewal_group),
+                          self->renewed_from != NULL || self->renewed_by != NULL);
+
   gtk_stack_set_visible_child_name (self->content_stack, "details");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dialog.revoke",
                                  !self->busy && (status == SCM_CERT_STATUS_ISSUED || status == SCM_CERT_STATUS_EXPIRED));
@@ -213,6 +227,8 @@ typedef struct
 {
   ScmCertificate *certificate;
   ScmCertificateInfo *info;
+  ScmCertificate *renewed_from;
+  ScmCertificate *renewed_by;
 } Details;
 
 static void
@@ -220,6 +236,8 @@ details_free (Details *details)
 {
   g_clear_object (&details->certificate);
   g_clear_pointer (&details->info, scm_certificate_info_free);
+  g_clear_object (&details->renewed_from);
+  g_clear_object (&details->renewed_by);
   g_free (details);
 }
 
@@ -239,6 +257,14 @@ load_details (ScmStore  *store,
     }
   if (scm_certificate_get_der (details->certificate) != NULL)
     details->info = scm_x509_describe (scm_certificate_get_der (details->certificate), NULL);
+
+  /* The chain of renewals, one step each way. Not finding a link only
+   * leaves its row out: the details themselves are what was asked for. */
+  if (scm_certificate_get_renewed_from (details->certificate) != 0)
+    details->renewed_from = scm_store_get_certificate (store,
+                                                       scm_certificate_get_renewed_from (details->certificate),
+                                                       NULL);
+  details->renewed_by = scm_store_find_renewal_of (store, scm_certificate_get_id (details->certificate), NULL);
   return details;
 }
 
@@ -261,6 +287,8 @@ load_cb (GObject      *source,
   g_set_object (&self->certificate, details->certificate);
   g_clear_pointer (&self->info, scm_certificate_info_free);
   self->info = g_steal_pointer (&details->info);
+  g_set_object (&self->renewed_from, details->renewed_from);
+  g_set_object (&self->renewed_by, details->renewed_by);
   details_free (details);
   show_details (self);
 }
@@ -432,6 +460,41 @@ copy_fingerprint_activated (GtkWidget  *widget,
   scm_dialog_copy_text (widget, adw_action_row_get_subtitle (self->fingerprint_row));
 }
 
+/* The chain of renewals ---------------------------------------------------- */
+
+static void
+forward_revoked_cb (ScmCertificateDialog *self,
+                    ScmCertificate       *certificate)
+{
+  /* Whoever listens to us (a list page) should know of it too. */
+  g_signal_emit (self, signals[SIGNAL_REVOKED], 0, certificate);
+}
+
+static void
+show_linked (ScmCertificateDialog *self,
+             ScmCertificate       *certificate)
+{
+  ScmCertificateDialog *dialog;
+
+  if (certificate == NULL)
+    return;
+  dialog = scm_certificate_dialog_new (GTK_WINDOW (self), self->authority, self->index, certificate);
+  g_signal_connect_object (dialog, "revoked", G_CALLBACK (forward_revoked_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+renewed_from_activated_cb (ScmCertificateDialog *self)
+{
+  show_linked (self, self->renewed_from);
+}
+
+static void
+renewed_by_activated_cb (ScmCertificateDialog *self)
+{
+  show_linked (self, self->renewed_by);
+}
+
 /* Exporting ---------------------------------------------------------------- */
 
 static void
@@ -587,6 +650,8 @@ scm_certificate_dialog_finalize (GObject *object)
   g_clear_object (&self->index);
   g_clear_object (&self->certificate);
   g_clear_pointer (&self->info, scm_certificate_info_free);
+  g_clear_object (&self->renewed_from);
+  g_clear_object (&self->renewed_by);
 
   G_OBJECT_CLASS (scm_certificate_dialog_parent_class)->finalize (object);
 }
@@ -622,7 +687,12 @@ scm_certificate_dialog_class_init (ScmCertificateDialogClass *klass)
   BIND (fingerprint_row);
   BIND (issuer_row);
   BIND (origin_row);
+  BIND (renewal_group);
+  BIND (renewed_from_row);
+  BIND (renewed_by_row);
 #undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, renewed_from_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, renewed_by_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "dialog.revoke", NULL, revoke_activated);
   gtk_widget_class_install_action (widget_class, "dialog.export", NULL, export_activated);

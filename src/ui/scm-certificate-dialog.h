@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define SCM_TYPE_CERTIFICATE_DIALOG (scm_certificate_dialog_get_type ())
 
 /* A certificate's details (subject, email addresses, profile, serial,
- * SHA-256 fingerprint, validity, status, issuer) with *Revoke…* and
+ * SHA-256 fingerprint, validity, status, issuer, the certificates it
+ * renewed and that renewed it, each opening its own details) with *Revoke…* and
  * *Export Certificate…*. Emits "revoked" with the certificate as stored
  * after a revocation. */
 G_DECLARE_FINAL_TYPE (ScmCertificateDialog, scm_certificate_dialog, SCM, CERTIFICATE_DIALOG, AdwWindow)
