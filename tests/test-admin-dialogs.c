@@ -17,76 +17,12 @@
 #include "scm-profile-dialog.h"
 #include "scm-secret.h"
 #include "scm-store.h"
+#include "scm-test-ui.h"
 #include "scm-test-util.h"
 #include "scm-window.h"
 #include "scm-x509.h"
 
-/* One application for the whole test program, as in a real session. */
-static ScmApplication *
-get_application (void)
-{
-  static ScmApplication *app;
-
-  if (app == NULL)
-    {
-      app = scm_application_new ();
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-    }
-  return app;
-}
-
-static ScmStore *
-get_store (void)
-{
-  return scm_authority_get_store (scm_application_get_authority (get_application ()));
-}
-
 /* Waiting ------------------------------------------------------------------ */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_timeout_cb (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @condition holds: loads and saves run in
- * threads and come back through it, as they do for a user. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  guint timeout = g_timeout_add_seconds (60, wait_timeout_cb, (gpointer) what);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-/* Lets pending idles and redraws run without waiting for anything. */
-static void
-drain_main_loop (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-window_is_ready (gpointer data)
-{
-  return g_strcmp0 (scm_window_get_state_page (data), "main") == 0 &&
-         scm_application_get_authority (get_application ()) != NULL;
-}
-
-static gboolean
-page_is_loaded (gpointer data)
-{
-  return !scm_list_page_get_loading (data) &&
-         g_strcmp0 (scm_list_page_get_state (data), "loading") != 0;
-}
 
 static gboolean
 object_is_gone (gpointer data)
@@ -255,14 +191,14 @@ fixture_tear_down (Fixture       *fixture,
 static ScmWindow *
 open_window (Fixture *fixture)
 {
-  ScmApplication *app = get_application ();
+  ScmApplication *app = scm_test_ui_get_application ();
   ScmWindow *window;
 
   scm_application_set_data_dir (app, fixture->data_dir);
   window = scm_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   scm_application_open_data (app, NULL);
-  wait_for (window_is_ready, window, "the window to open the data directory");
+  scm_test_ui_wait_for (scm_test_ui_window_is_ready, window, "the window to open the data directory");
   return window;
 }
 
@@ -274,7 +210,7 @@ show_page (ScmWindow  *window,
 
   g_assert_true (SCM_IS_LIST_PAGE (page));
   scm_window_set_visible_page (window, name);
-  wait_for (page_is_loaded, page, name);
+  scm_test_ui_wait_for (scm_test_ui_page_is_loaded, page, name);
   return SCM_LIST_PAGE (page);
 }
 
@@ -312,7 +248,7 @@ page_has_rows (gpointer data)
 {
   RowCount *count = data;
 
-  return page_is_loaded (count->page) && count_rows (count->page) == count->n_rows;
+  return scm_test_ui_page_is_loaded (count->page) && count_rows (count->page) == count->n_rows;
 }
 
 static void
@@ -321,7 +257,7 @@ wait_for_rows (ScmListPage *page,
 {
   RowCount count = { page, n_rows };
 
-  wait_for (page_has_rows, &count, "the list to show the expected number of rows");
+  scm_test_ui_wait_for (page_has_rows, &count, "the list to show the expected number of rows");
 }
 
 static GtkWidget *
@@ -417,7 +353,7 @@ save_and_wait_closed (gpointer dialog)
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
   g_assert_true (can_save (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  wait_for (object_is_gone, &weak, "the dialog to save and close");
+  scm_test_ui_wait_for (object_is_gone, &weak, "the dialog to save and close");
 }
 
 /* Saves, expecting the store to refuse: the dialog stays with the reason. */
@@ -429,7 +365,7 @@ save_and_wait_refused (gpointer dialog)
   g_assert_false (gtk_widget_get_visible (error_label));
   g_assert_true (can_save (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  wait_for (widget_is_visible, error_label, "the dialog to show why it did not save");
+  scm_test_ui_wait_for (widget_is_visible, error_label, "the dialog to show why it did not save");
   return gtk_label_get_text (GTK_LABEL (error_label));
 }
 
@@ -437,7 +373,7 @@ static void
 close_window (ScmWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 }
 
 static gboolean
@@ -475,7 +411,7 @@ wait_for_cell (ScmListPage *page,
 {
   ShownText shown = { page, text };
 
-  wait_for (page_shows_text, &shown, text);
+  scm_test_ui_wait_for (page_shows_text, &shown, text);
 }
 
 /* Tests ------------------------------------------------------------------------ */
@@ -517,7 +453,7 @@ read_clipboard (gpointer widget)
   char *text = NULL;
 
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, &text);
-  wait_for (text_is_read, &text, "the clipboard");
+  scm_test_ui_wait_for (text_is_read, &text, "the clipboard");
   return text;
 }
 
@@ -533,7 +469,7 @@ form_dialog_has_url (gpointer dialog)
 static char *
 dup_expected_url (const char *extension)
 {
-  return scm_authority_dup_enrollment_url (scm_application_get_authority (get_application ()), extension);
+  return scm_authority_dup_enrollment_url (scm_application_get_authority (scm_test_ui_get_application ()), extension);
 }
 
 static gboolean
@@ -545,7 +481,7 @@ toplevel_is_shown (gpointer type)
 static gpointer
 wait_for_toplevel (GType type)
 {
-  wait_for (toplevel_is_shown, GSIZE_TO_POINTER (type), g_type_name (type));
+  scm_test_ui_wait_for (toplevel_is_shown, GSIZE_TO_POINTER (type), g_type_name (type));
   return find_toplevel (type);
 }
 
@@ -596,10 +532,10 @@ test_form_create (Fixture       *fixture,
   weak = create;
   g_object_add_weak_pointer (G_OBJECT (create), &weak);
   gtk_widget_activate_action (GTK_WIDGET (create), "dialog.save", NULL);
-  wait_for (object_is_gone, &weak, "the create dialog to create the form");
+  scm_test_ui_wait_for (object_is_gone, &weak, "the create dialog to create the form");
 
   /* Stored at once, with 128 random bits as its URI extension. */
-  form = scm_store_find_form_by_name (get_store (), "Contractors", &error);
+  form = scm_store_find_form_by_name (scm_test_ui_get_store (), "Contractors", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_form_get_form_type (form), ==, "client-self-enrollment");
   g_assert_true (is_hex (scm_form_get_uri_extension (form), 32));
@@ -610,7 +546,7 @@ test_form_create (Fixture       *fixture,
   dialog = wait_for_toplevel (SCM_TYPE_FORM_DIALOG);
   first_extension = g_strdup (gtk_editable_get_text (GTK_EDITABLE (get_child (dialog, "extension_row"))));
   g_assert_cmpstr (first_extension, ==, scm_form_get_uri_extension (form));
-  wait_for (form_dialog_has_url, dialog, "the endpoint URL");
+  scm_test_ui_wait_for (form_dialog_has_url, dialog, "the endpoint URL");
   expected_url = dup_expected_url (first_extension);
   g_assert_cmpstr (scm_form_dialog_get_url (dialog), ==, expected_url);
   g_assert_nonnull (strstr (scm_form_dialog_get_url (dialog), "/enroll/"));
@@ -625,7 +561,7 @@ test_form_create (Fixture       *fixture,
   second_extension = g_strdup (gtk_editable_get_text (GTK_EDITABLE (get_child (dialog, "extension_row"))));
   g_assert_true (is_hex (second_extension, 32));
   g_assert_cmpstr (second_extension, !=, first_extension);
-  wait_for (form_dialog_has_url, dialog, "the new endpoint URL");
+  scm_test_ui_wait_for (form_dialog_has_url, dialog, "the new endpoint URL");
   g_clear_pointer (&expected_url, g_free);
   expected_url = dup_expected_url (second_extension);
   g_assert_cmpstr (scm_form_dialog_get_url (dialog), ==, expected_url);
@@ -650,7 +586,7 @@ test_form_create (Fixture       *fixture,
   g_assert_null (get_field_error (dialog, "delegation_error"));
   save_and_wait_closed (dialog);
 
-  saved = scm_store_find_form_by_name (get_store (), "Contractors", &error);
+  saved = scm_store_find_form_by_name (scm_test_ui_get_store (), "Contractors", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_form_get_uri_extension (saved), ==, second_extension);
   g_assert_cmpint (scm_form_get_authentication (saved), ==, SCM_AUTHENTICATION_SECRET_ID);
@@ -662,7 +598,7 @@ test_form_create (Fixture       *fixture,
   g_assert_cmpint (g_array_index (organization_ids, gint64, 0), ==, fixture->globex_id);
   /* The first URL no longer opens a form. */
   g_clear_object (&form);
-  form = scm_store_find_form_by_uri_extension (get_store (), first_extension, &error);
+  form = scm_store_find_form_by_uri_extension (scm_test_ui_get_store (), first_extension, &error);
   g_assert_null (form);
   g_assert_error (error, SCM_ERROR, SCM_ERROR_NOT_FOUND);
 
@@ -693,11 +629,11 @@ test_form_refused (Fixture       *fixture,
 
   /* A second form, then its dialog takes the first one's name and URI
    * extension. */
-  staff = scm_store_get_form (get_store (), fixture->staff_form_id, &error);
+  staff = scm_store_get_form (scm_test_ui_get_store (), fixture->staff_form_id, &error);
   g_assert_no_error (error);
   scm_form_set_name (other, "Visitors");
   scm_form_set_all_organizations (other, TRUE);
-  g_assert_true (scm_store_create_form (get_store (), other, &error));
+  g_assert_true (scm_store_create_form (scm_test_ui_get_store (), other, &error));
   g_assert_no_error (error);
   scm_list_page_invalidate (page);
   wait_for_rows (page, 2);
@@ -727,13 +663,13 @@ test_form_refused (Fixture       *fixture,
   set_text (dialog, "extension_row", "visitors-2026");
   g_assert_true (can_save (dialog));
   scm_form_set_uri_extension (staff, "visitors-2026");
-  g_assert_true (scm_store_update_form (get_store (), staff, &error));
+  g_assert_true (scm_store_update_form (scm_test_ui_get_store (), staff, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (save_and_wait_refused (dialog), "already used"));
-  unchanged = scm_store_get_form (get_store (), scm_form_get_id (other), &error);
+  unchanged = scm_store_get_form (scm_test_ui_get_store (), scm_form_get_id (other), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_form_get_uri_extension (unchanged), ==, scm_form_get_uri_extension (other));
-  forms = scm_store_list_forms (get_store (), &error);
+  forms = scm_store_list_forms (scm_test_ui_get_store (), &error);
   g_assert_cmpuint (forms->len, ==, 2);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
@@ -756,14 +692,14 @@ test_form_delegation_refused (Fixture       *fixture,
   ScmFormDialog *dialog;
   const char *message;
 
-  client = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  client = scm_store_find_profile_by_name (scm_test_ui_get_store (), "Client Authentication", &error);
   g_assert_no_error (error);
   scm_account_set_form_id (account, fixture->staff_form_id);
   scm_account_set_name (account, "Laptops");
   scm_account_set_organization_id (account, fixture->acme_id);
   scm_account_add_profile_id (account, scm_profile_get_id (client));
   scm_account_set_csr_methods (account, SCM_CSR_METHOD_SERVER);
-  g_assert_true (scm_store_create_account (get_store (), account, &error));
+  g_assert_true (scm_store_create_account (scm_test_ui_get_store (), account, &error));
   g_assert_no_error (error);
 
   g_signal_emit_by_name (scm_list_page_get_column_view (page), "activate", 0);
@@ -777,7 +713,7 @@ test_form_delegation_refused (Fixture       *fixture,
   g_assert_nonnull (strstr (message, "Acme Corporation"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
 
-  form = scm_store_get_form (get_store (), fixture->staff_form_id, &error);
+  form = scm_store_get_form (scm_test_ui_get_store (), fixture->staff_form_id, &error);
   g_assert_no_error (error);
   g_assert_true (scm_form_get_all_organizations (form));
 
@@ -796,7 +732,7 @@ open_account_dialog (ScmWindow *window)
 {
   ScmAccountDialog *dialog = open_dialog (window, "accounts", SCM_TYPE_ACCOUNT_DIALOG);
 
-  wait_for (account_dialog_is_loaded, dialog, "the account dialog's forms and profiles");
+  scm_test_ui_wait_for (account_dialog_is_loaded, dialog, "the account dialog's forms and profiles");
   return dialog;
 }
 
@@ -886,7 +822,7 @@ test_account_access_code (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
   args[0] = dialog;
   args[1] = NULL;
-  wait_for (code_is_not, args, "the access code");
+  scm_test_ui_wait_for (code_is_not, args, "the access code");
   code = g_strdup (scm_account_dialog_get_access_code (dialog));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_child (dialog, "code_label"))), ==, code);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_child (dialog, "main_stack"))), ==, "code");
@@ -895,11 +831,11 @@ test_account_access_code (Fixture       *fixture,
   copied = read_clipboard (dialog);
   g_assert_cmpstr (copied, ==, code);
 
-  account = scm_store_find_account_by_name (get_store (), fixture->staff_form_id, "Laptops", &error);
+  account = scm_store_find_account_by_name (scm_test_ui_get_store (), fixture->staff_form_id, "Laptops", &error);
   g_assert_no_error (error);
-  client = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  client = scm_store_find_profile_by_name (scm_test_ui_get_store (), "Client Authentication", &error);
   g_assert_no_error (error);
-  smime = scm_store_find_profile_by_name (get_store (), "S/MIME + Client (Multipurpose)", &error);
+  smime = scm_store_find_profile_by_name (scm_test_ui_get_store (), "S/MIME + Client (Multipurpose)", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (scm_account_get_profile_ids (account)->len, ==, 2);
   g_assert_true (scm_account_has_profile (account, scm_profile_get_id (client)));
@@ -911,8 +847,8 @@ test_account_access_code (Fixture       *fixture,
   g_assert_cmpint (scm_account_get_pkcs12_protection (account), ==, SCM_PKCS12_AES256_SHA256);
   g_assert_true (scm_account_get_has_access_code (account));
   /* The shown code authorizes; the database has only its hash. */
-  g_assert_true (scm_store_verify_access_code (get_store (), scm_account_get_id (account), code));
-  g_assert_false (scm_store_verify_access_code (get_store (), scm_account_get_id (account), "AAAA-BBBB-CCCC-DDDD"));
+  g_assert_true (scm_store_verify_access_code (scm_test_ui_get_store (), scm_account_get_id (account), code));
+  g_assert_false (scm_store_verify_access_code (scm_test_ui_get_store (), scm_account_get_id (account), "AAAA-BBBB-CCCC-DDDD"));
   plain = scm_secret_normalize (code);
   g_assert_false (database_contains (fixture, code));
   g_assert_false (database_contains (fixture, plain));
@@ -921,17 +857,17 @@ test_account_access_code (Fixture       *fixture,
   /* Regenerate: a new code, shown; the first one stops working. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.regenerate-code", NULL));
   args[1] = code;
-  wait_for (code_is_not, args, "a new access code");
+  scm_test_ui_wait_for (code_is_not, args, "a new access code");
   new_code = scm_account_dialog_get_access_code (dialog);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_child (dialog, "code_label"))), ==, new_code);
-  g_assert_true (scm_store_verify_access_code (get_store (), scm_account_get_id (account), new_code));
-  g_assert_false (scm_store_verify_access_code (get_store (), scm_account_get_id (account), code));
+  g_assert_true (scm_store_verify_access_code (scm_test_ui_get_store (), scm_account_get_id (account), new_code));
+  g_assert_false (scm_store_verify_access_code (scm_test_ui_get_store (), scm_account_get_id (account), code));
 
   /* Done forgets it. */
   weak = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
-  wait_for (object_is_gone, &weak, "the account dialog to close");
+  scm_test_ui_wait_for (object_is_gone, &weak, "the account dialog to close");
 
   close_window (window);
 }
@@ -951,7 +887,7 @@ test_account_regenerate_on_save (Fixture       *fixture,
   g_autofree char *code = NULL;
   gpointer args[2];
 
-  client = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  client = scm_store_find_profile_by_name (scm_test_ui_get_store (), "Client Authentication", &error);
   g_assert_no_error (error);
   scm_account_set_form_id (account, fixture->staff_form_id);
   scm_account_set_name (account, "Phones");
@@ -959,9 +895,9 @@ test_account_regenerate_on_save (Fixture       *fixture,
   scm_account_add_profile_id (account, scm_profile_get_id (client));
   scm_account_set_csr_methods (account, SCM_CSR_METHOD_SERVER | SCM_CSR_METHOD_CLIENT);
   scm_account_set_authorization (account, SCM_AUTHORIZATION_ACCESS_CODE);
-  g_assert_true (scm_store_create_account (get_store (), account, &error));
+  g_assert_true (scm_store_create_account (scm_test_ui_get_store (), account, &error));
   g_assert_no_error (error);
-  g_assert_true (scm_store_generate_access_code (get_store (), account, &code, &error));
+  g_assert_true (scm_store_generate_access_code (scm_test_ui_get_store (), account, &code, &error));
   g_assert_no_error (error);
 
   page = show_page (window, "accounts");
@@ -969,7 +905,7 @@ test_account_regenerate_on_save (Fixture       *fixture,
   wait_for_rows (page, 1);
   g_signal_emit_by_name (scm_list_page_get_column_view (page), "activate", 0);
   dialog = wait_for_toplevel (SCM_TYPE_ACCOUNT_DIALOG);
-  wait_for (account_dialog_is_loaded, dialog, "the account dialog's forms and profiles");
+  scm_test_ui_wait_for (account_dialog_is_loaded, dialog, "the account dialog's forms and profiles");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_child (dialog, "name_row"))), ==, "Phones");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (get_child (dialog, "client_check"))));
   g_assert_true (gtk_widget_get_visible (get_child (dialog, "regenerate_button")));
@@ -978,11 +914,11 @@ test_account_regenerate_on_save (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
   args[0] = dialog;
   args[1] = NULL;
-  wait_for (code_is_not, args, "the new access code");
+  scm_test_ui_wait_for (code_is_not, args, "the new access code");
   g_assert_cmpstr (scm_account_dialog_get_access_code (dialog), !=, code);
-  g_assert_true (scm_store_verify_access_code (get_store (), scm_account_get_id (account),
+  g_assert_true (scm_store_verify_access_code (scm_test_ui_get_store (), scm_account_get_id (account),
                                                scm_account_dialog_get_access_code (dialog)));
-  g_assert_false (scm_store_verify_access_code (get_store (), scm_account_get_id (account), code));
+  g_assert_false (scm_store_verify_access_code (scm_test_ui_get_store (), scm_account_get_id (account), code));
   g_clear_pointer (&code, g_free);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -1003,14 +939,14 @@ test_account_refused (Fixture       *fixture,
   g_autoptr (GPtrArray) accounts = NULL;
   g_autoptr (GError) error = NULL;
 
-  client = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  client = scm_store_find_profile_by_name (scm_test_ui_get_store (), "Client Authentication", &error);
   g_assert_no_error (error);
   scm_account_set_form_id (account, fixture->staff_form_id);
   scm_account_set_name (account, "Laptops");
   scm_account_set_organization_id (account, fixture->acme_id);
   scm_account_add_profile_id (account, scm_profile_get_id (client));
   scm_account_set_csr_methods (account, SCM_CSR_METHOD_SERVER);
-  g_assert_true (scm_store_create_account (get_store (), account, &error));
+  g_assert_true (scm_store_create_account (scm_test_ui_get_store (), account, &error));
   g_assert_no_error (error);
   /* Listed: the dialog knows the name is taken as it is typed. */
   wait_for_rows (show_page (window, "accounts"), 1);
@@ -1031,9 +967,9 @@ test_account_refused (Fixture       *fixture,
   g_assert_false (can_save (dialog));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL) &&
                   find_toplevel (SCM_TYPE_ACCOUNT_DIALOG) == NULL);
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 
-  accounts = scm_store_list_accounts (get_store (), 0, &error);
+  accounts = scm_store_list_accounts (scm_test_ui_get_store (), 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (accounts->len, ==, 1);
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -1055,9 +991,9 @@ test_form_accounts_action (Fixture       *fixture,
 
   scm_form_set_name (other, "Visitors");
   scm_form_set_all_organizations (other, TRUE);
-  g_assert_true (scm_store_create_form (get_store (), other, &error));
+  g_assert_true (scm_store_create_form (scm_test_ui_get_store (), other, &error));
   g_assert_no_error (error);
-  client = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  client = scm_store_find_profile_by_name (scm_test_ui_get_store (), "Client Authentication", &error);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autoptr (ScmAccount) account = scm_account_new ();
@@ -1067,7 +1003,7 @@ test_form_accounts_action (Fixture       *fixture,
       scm_account_set_organization_id (account, fixture->acme_id);
       scm_account_add_profile_id (account, scm_profile_get_id (client));
       scm_account_set_csr_methods (account, SCM_CSR_METHOD_SERVER);
-      g_assert_true (scm_store_create_account (get_store (), account, &error));
+      g_assert_true (scm_store_create_account (scm_test_ui_get_store (), account, &error));
       g_assert_no_error (error);
     }
   scm_list_page_invalidate (forms);
@@ -1103,7 +1039,7 @@ open_certificate_dialog (ScmWindow       *window,
   *out_certificate = g_object_ref (get_row (page, 0));
   g_signal_emit_by_name (scm_list_page_get_column_view (page), "activate", 0);
   dialog = wait_for_toplevel (SCM_TYPE_CERTIFICATE_DIALOG);
-  wait_for (certificate_dialog_is_loaded, dialog, "the certificate details");
+  scm_test_ui_wait_for (certificate_dialog_is_loaded, dialog, "the certificate details");
   return dialog;
 }
 
@@ -1127,7 +1063,7 @@ test_certificate_details (Fixture       *fixture,
   char *copied;
   const char *hex;
 
-  stored = scm_store_get_certificate (get_store (), scm_certificate_get_id (listed), &error);
+  stored = scm_store_get_certificate (scm_test_ui_get_store (), scm_certificate_get_id (listed), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (get_value (dialog, "serial_row"), ==, scm_certificate_get_serial (stored));
   hex = scm_certificate_get_fingerprint (stored);
@@ -1167,7 +1103,7 @@ open_details_of (ScmWindow      *window,
   dialog = scm_certificate_dialog_new (GTK_WINDOW (window), scm_list_page_get_authority (page),
                                        scm_list_page_get_index (page), certificate);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_for (certificate_dialog_is_loaded, dialog, "the certificate details");
+  scm_test_ui_wait_for (certificate_dialog_is_loaded, dialog, "the certificate details");
   return dialog;
 }
 
@@ -1210,7 +1146,7 @@ test_certificate_renewal_chain (Fixture       *fixture,
                                 gconstpointer  user_data)
 {
   ScmWindow *window = open_window (fixture);
-  ScmAuthority *authority = scm_application_get_authority (get_application ());
+  ScmAuthority *authority = scm_application_get_authority (scm_test_ui_get_application ());
   g_autoptr (ScmCertificate) old = NULL;
   g_autoptr (ScmPerson) ada = NULL;
   g_autoptr (ScmProfile) profile = NULL;
@@ -1227,9 +1163,9 @@ test_certificate_renewal_chain (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (get_child (old_dialog, "renewal_group")));
   gtk_window_destroy (GTK_WINDOW (old_dialog));
 
-  ada = scm_store_find_person_by_email (get_store (), "ada@example.com", &error);
+  ada = scm_store_find_person_by_email (scm_test_ui_get_store (), "ada@example.com", &error);
   g_assert_no_error (error);
-  profile = scm_store_find_profile_by_name (get_store (), "Client Authentication", &error);
+  profile = scm_store_find_profile_by_name (scm_test_ui_get_store (), "Client Authentication", &error);
   g_assert_no_error (error);
   request.person = ada;
   request.profile = profile;
@@ -1256,7 +1192,7 @@ test_certificate_renewal_chain (Fixture       *fixture,
 
   /* "Renewed By" opens the renewal's own details. */
   g_signal_emit_by_name (get_child (old_dialog, "renewed_by_row"), "activated");
-  wait_for (another_dialog_is_loaded, old_dialog, "the renewal's details");
+  scm_test_ui_wait_for (another_dialog_is_loaded, old_dialog, "the renewal's details");
   opened = find_other_dialog (old_dialog);
   g_assert_cmpstr (get_value (opened, "serial_row"), ==, scm_certificate_get_serial (renewal->certificate));
   g_assert_cmpstr (get_value (opened, "renewed_from_row"), ==, scm_certificate_get_serial (old));
@@ -1269,7 +1205,7 @@ test_certificate_renewal_chain (Fixture       *fixture,
 static gboolean
 certificate_is_revoked (gpointer data)
 {
-  g_autoptr (ScmCertificate) certificate = scm_store_get_certificate (get_store (), *(gint64 *) data, NULL);
+  g_autoptr (ScmCertificate) certificate = scm_store_get_certificate (scm_test_ui_get_store (), *(gint64 *) data, NULL);
 
   return certificate != NULL && scm_certificate_get_status (certificate) == SCM_CERT_STATUS_REVOKED;
 }
@@ -1290,7 +1226,7 @@ test_certificate_revoke (Fixture       *fixture,
   AdwMessageDialog *confirm;
   GtkWidget *dropdown = NULL;
   gint64 id = scm_certificate_get_id (listed);
-  ScmAuthority *authority = scm_application_get_authority (get_application ());
+  ScmAuthority *authority = scm_application_get_authority (scm_test_ui_get_application ());
   const char *argv[] = { "openssl", "crl", "-inform", "DER", "-in", crl_path, "-noout", "-text", NULL };
 
   /* Asks first, with the reason. Cancel changes nothing. */
@@ -1298,7 +1234,7 @@ test_certificate_revoke (Fixture       *fixture,
   confirm = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   adw_message_dialog_response (confirm, "cancel");
   gtk_window_destroy (GTK_WINDOW (confirm));
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
   g_assert_false (certificate_is_revoked (&id));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.revoke", NULL));
@@ -1323,10 +1259,10 @@ test_certificate_revoke (Fixture       *fixture,
   gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 1);
   adw_message_dialog_response (confirm, "revoke");
   gtk_window_destroy (GTK_WINDOW (confirm));
-  wait_for (certificate_is_revoked, &id, "the certificate to be revoked");
-  wait_for (certificate_dialog_is_loaded, dialog, "the details to show the revocation");
+  scm_test_ui_wait_for (certificate_is_revoked, &id, "the certificate to be revoked");
+  scm_test_ui_wait_for (certificate_dialog_is_loaded, dialog, "the details to show the revocation");
 
-  stored = scm_store_get_certificate (get_store (), id, &error);
+  stored = scm_store_get_certificate (scm_test_ui_get_store (), id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (scm_certificate_get_revocation_reason (stored), ==, SCM_REVOCATION_KEY_COMPROMISE);
   g_assert_nonnull (strstr (get_value (dialog, "status_row"), "Revoked on"));
@@ -1387,7 +1323,7 @@ test_certificate_export (Fixture       *fixture,
   /* Over an older file, as the file chooser allows after asking. */
   g_assert_true (g_file_set_contents (path, "old", -1, NULL));
   scm_certificate_dialog_export_async (dialog, file, NULL, export_done_cb, &error);
-  wait_for (is_exported, dialog, "the export");
+  scm_test_ui_wait_for (is_exported, dialog, "the export");
   g_assert_no_error (error);
 
   if (scm_test_require_tool ("openssl", "openssl"))
@@ -1402,7 +1338,7 @@ test_certificate_export (Fixture       *fixture,
   file = g_file_new_for_path ("/nonexistent-dir/ada.pem");
   g_object_set_data (G_OBJECT (dialog), "scm-test-exported", NULL);
   scm_certificate_dialog_export_async (dialog, file, NULL, export_done_cb, &error);
-  wait_for (is_exported, dialog, "the failed export");
+  scm_test_ui_wait_for (is_exported, dialog, "the failed export");
   g_assert_nonnull (error);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -1452,7 +1388,7 @@ test_profiles (Fixture       *fixture,
   adw_combo_row_set_selected (ADW_COMBO_ROW (get_child (dialog, "purpose_row")), 2);
   save_and_wait_closed (dialog);
 
-  profile = scm_store_find_profile_by_name (get_store (), "Short-lived Laptops", &error);
+  profile = scm_store_find_profile_by_name (scm_test_ui_get_store (), "Short-lived Laptops", &error);
   g_assert_no_error (error);
   g_assert_false (scm_profile_get_builtin (profile));
   g_assert_cmpint (scm_profile_get_purpose (profile), ==, SCM_PURPOSE_CLIENT_AUTH | SCM_PURPOSE_SMIME);

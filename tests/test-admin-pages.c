@@ -13,94 +13,11 @@
 #include "scm-organization-dialog.h"
 #include "scm-person-dialog.h"
 #include "scm-store.h"
+#include "scm-test-ui.h"
 #include "scm-test-util.h"
 #include "scm-window.h"
 
-/* One application for the whole test program, as in a real session. */
-static ScmApplication *
-get_application (void)
-{
-  static ScmApplication *app;
-
-  if (app == NULL)
-    {
-      app = scm_application_new ();
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-    }
-  return app;
-}
-
-static ScmStore *
-get_store (void)
-{
-  return scm_authority_get_store (scm_application_get_authority (get_application ()));
-}
-
 /* Waiting ------------------------------------------------------------------ */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_timeout_cb (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @condition holds: loads and saves run in
- * threads and come back through it, as they do for a user. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  guint timeout = g_timeout_add_seconds (60, wait_timeout_cb, (gpointer) what);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-/* Lets pending idles and redraws run without waiting for anything. */
-static void
-drain_main_loop (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-quit_wait_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets a toast finish appearing: libadwaita 1.2 crashes when one is
- * dismissed during its entrance that replaced another toast. */
-static void
-wait_for_toast_shown (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (600, quit_wait_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-window_is_ready (gpointer data)
-{
-  return g_strcmp0 (scm_window_get_state_page (data), "main") == 0 &&
-         scm_application_get_authority (get_application ()) != NULL;
-}
-
-static gboolean
-page_is_loaded (gpointer data)
-{
-  return !scm_list_page_get_loading (data) &&
-         g_strcmp0 (scm_list_page_get_state (data), "loading") != 0;
-}
 
 static gboolean
 object_is_gone (gpointer data)
@@ -269,14 +186,14 @@ fixture_tear_down (Fixture       *fixture,
 static ScmWindow *
 open_window (Fixture *fixture)
 {
-  ScmApplication *app = get_application ();
+  ScmApplication *app = scm_test_ui_get_application ();
   ScmWindow *window;
 
   scm_application_set_data_dir (app, fixture->data_dir);
   window = scm_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   scm_application_open_data (app, NULL);
-  wait_for (window_is_ready, window, "the window to open the data directory");
+  scm_test_ui_wait_for (scm_test_ui_window_is_ready, window, "the window to open the data directory");
   return window;
 }
 
@@ -288,7 +205,7 @@ show_page (ScmWindow  *window,
 
   g_assert_true (SCM_IS_LIST_PAGE (page));
   scm_window_set_visible_page (window, name);
-  wait_for (page_is_loaded, page, name);
+  scm_test_ui_wait_for (scm_test_ui_page_is_loaded, page, name);
   return SCM_LIST_PAGE (page);
 }
 
@@ -326,7 +243,7 @@ page_has_rows (gpointer data)
 {
   RowCount *count = data;
 
-  return page_is_loaded (count->page) && count_rows (count->page) == count->n_rows;
+  return scm_test_ui_page_is_loaded (count->page) && count_rows (count->page) == count->n_rows;
 }
 
 static void
@@ -335,7 +252,7 @@ wait_for_rows (ScmListPage *page,
 {
   RowCount count = { page, n_rows };
 
-  wait_for (page_has_rows, &count, "the list to show the expected number of rows");
+  scm_test_ui_wait_for (page_has_rows, &count, "the list to show the expected number of rows");
 }
 
 static GtkWidget *
@@ -450,7 +367,7 @@ save_and_wait_closed (gpointer dialog)
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
   g_assert_true (can_save (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  wait_for (object_is_gone, &weak, "the dialog to save and close");
+  scm_test_ui_wait_for (object_is_gone, &weak, "the dialog to save and close");
 }
 
 /* Saves, expecting the store to refuse: the dialog stays with the reason. */
@@ -462,7 +379,7 @@ save_and_wait_refused (gpointer dialog)
   g_assert_false (gtk_widget_get_visible (error_label));
   g_assert_true (can_save (dialog));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "dialog.save", NULL));
-  wait_for (widget_is_visible, error_label, "the dialog to show why it did not save");
+  scm_test_ui_wait_for (widget_is_visible, error_label, "the dialog to show why it did not save");
   return gtk_label_get_text (GTK_LABEL (error_label));
 }
 
@@ -470,7 +387,7 @@ static void
 close_window (ScmWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 }
 
 /* Tests ------------------------------------------------------------------------ */
@@ -521,7 +438,7 @@ wait_for_cell (ScmListPage *page,
 {
   ShownText shown = { page, text };
 
-  wait_for (page_shows_text, &shown, text);
+  scm_test_ui_wait_for (page_shows_text, &shown, text);
 }
 
 static void
@@ -665,7 +582,7 @@ sort_by (ScmListPage *page,
 {
   gtk_column_view_sort_by_column (scm_list_page_get_column_view (page),
                                   get_column (page, title), direction);
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 }
 
 static void
@@ -743,10 +660,10 @@ test_organization_add (Fixture       *fixture,
 
   save_and_wait_closed (dialog);
 
-  organization = scm_store_find_organization_by_name (get_store (), "Initech", &error);
+  organization = scm_store_find_organization_by_name (scm_test_ui_get_store (), "Initech", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_organization_get_country (organization), ==, "US");
-  departments = scm_store_list_departments (get_store (), scm_organization_get_id (organization), &error);
+  departments = scm_store_list_departments (scm_test_ui_get_store (), scm_organization_get_id (organization), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (departments->len, ==, 2);
   g_assert_cmpstr (scm_department_get_name (departments->pdata[0]), ==, "Research");
@@ -790,16 +707,16 @@ test_organization_edit_refused (Fixture       *fixture,
   message = save_and_wait_refused (dialog);
   g_assert_nonnull (strstr (message, "Sales"));
 
-  acme = scm_store_get_organization (get_store (), fixture->acme_id, &error);
+  acme = scm_store_get_organization (scm_test_ui_get_store (), fixture->acme_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_organization_get_name (acme), ==, "Acme Corporation");
-  departments = scm_store_list_departments (get_store (), fixture->acme_id, &error);
+  departments = scm_store_list_departments (scm_test_ui_get_store (), fixture->acme_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (departments->len, ==, 1);
 
   /* Escape's action, Cancel: closes without saving. */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
   g_assert_null (find_toplevel (SCM_TYPE_ORGANIZATION_DIALOG));
 
   close_window (window);
@@ -828,7 +745,7 @@ test_domain_add (Fixture       *fixture,
   gtk_switch_set_active (GTK_SWITCH (get_child (dialog, "validated_switch")), TRUE);
   save_and_wait_closed (dialog);
 
-  domain = scm_store_find_domain (get_store (), "*.example.org", fixture->globex_id, 0, &error);
+  domain = scm_store_find_domain (scm_test_ui_get_store (), "*.example.org", fixture->globex_id, 0, &error);
   g_assert_no_error (error);
   g_assert_true (scm_domain_get_validated (domain));
   wait_for_rows (show_page (window, "domains"), 4);
@@ -893,14 +810,14 @@ test_person_add (Fixture       *fixture,
 
   save_and_wait_closed (dialog);
 
-  person = scm_store_find_person_by_email (get_store (), "barbara@example.com", &error);
+  person = scm_store_find_person_by_email (scm_test_ui_get_store (), "barbara@example.com", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_person_get_common_name (person), ==, "Barbara Liskov");
   g_assert_cmpstr (scm_person_get_phone (person), ==, "+1 555 0100");
   g_assert_cmpstr (scm_person_get_secondary_emails (person)[0], ==, "b.liskov@example.com");
   g_assert_cmpint (scm_person_get_organization_id (person), ==, fixture->acme_id);
   g_assert_true (scm_person_get_has_secret_id (person));
-  g_assert_true (scm_store_verify_person_secret_id (get_store (), "barbara@example.com", secret));
+  g_assert_true (scm_store_verify_person_secret_id (scm_test_ui_get_store (), "barbara@example.com", secret));
   wait_for_rows (page, 4);
 
   close_window (window);
@@ -935,29 +852,29 @@ test_person_refused (Fixture       *fixture,
    * meanwhile): the store refuses, the dialog says why, nothing saved. */
   set_text (dialog, "email_row", "barbara@example.com");
   g_assert_true (can_save (dialog));
-  other = add_person (get_store (), "barbara@example.com", "Other", "Barbara", fixture->acme_id, 0);
+  other = add_person (scm_test_ui_get_store (), "barbara@example.com", "Other", "Barbara", fixture->acme_id, 0);
   message = save_and_wait_refused (dialog);
   g_assert_nonnull (strstr (message, "already exists"));
-  found = scm_store_find_person_by_email (get_store (), "barbara@example.com", &error);
+  found = scm_store_find_person_by_email (scm_test_ui_get_store (), "barbara@example.com", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_person_get_first_name (found), ==, "Other");
-  g_assert_cmpint (scm_store_count_persons (get_store (), 0), ==, 4);
+  g_assert_cmpint (scm_store_count_persons (scm_test_ui_get_store (), 0), ==, 4);
 
   /* The domain lost its validation meanwhile: not delegated, nothing
    * saved, and the dialog stays open to fix it. */
   set_text (dialog, "email_row", "liskov@example.com");
-  domain = scm_store_find_domain (get_store (), "example.com", fixture->acme_id, 0, &error);
+  domain = scm_store_find_domain (scm_test_ui_get_store (), "example.com", fixture->acme_id, 0, &error);
   g_assert_no_error (error);
-  g_assert_true (scm_store_set_domain_validated (get_store (), domain, FALSE, &error));
+  g_assert_true (scm_store_set_domain_validated (scm_test_ui_get_store (), domain, FALSE, &error));
   g_assert_no_error (error);
   gtk_widget_set_visible (get_child (dialog, "error_label"), FALSE);
   message = save_and_wait_refused (dialog);
   g_assert_nonnull (strstr (message, "pending validation"));
   g_clear_object (&found);
-  found = scm_store_find_person_by_email (get_store (), "liskov@example.com", &error);
+  found = scm_store_find_person_by_email (scm_test_ui_get_store (), "liskov@example.com", &error);
   g_assert_null (found);
   g_assert_error (error, SCM_ERROR, SCM_ERROR_NOT_FOUND);
-  g_assert_cmpint (scm_store_count_persons (get_store (), 0), ==, 4);
+  g_assert_cmpint (scm_store_count_persons (scm_test_ui_get_store (), 0), ==, 4);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -996,7 +913,7 @@ test_person_edit (Fixture       *fixture,
   gtk_switch_set_active (GTK_SWITCH (get_child (dialog, "sponsor_switch")), TRUE);
   save_and_wait_closed (dialog);
 
-  grace = scm_store_find_person_by_email (get_store (), "grace@example.com", &error);
+  grace = scm_store_find_person_by_email (scm_test_ui_get_store (), "grace@example.com", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (scm_person_get_last_name (grace), ==, "Hopper-Murray");
   g_assert_cmpstr (scm_person_get_common_name (grace), ==, "Grace Hopper-Murray");
@@ -1041,7 +958,7 @@ right_click_cell (ScmListPage *page,
   g_list_free (stack);
   g_assert_nonnull (label);
   /* Bound rows get their place in the next layout. */
-  wait_for (widget_is_allocated, label, "the row to be laid out");
+  scm_test_ui_wait_for (widget_is_allocated, label, "the row to be laid out");
   g_assert_true (gtk_widget_compute_bounds (label, column_view, &bounds));
 
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
@@ -1086,8 +1003,8 @@ undo_is_offered (gpointer data)
 static void
 let_undo_pass (ScmListPage *page)
 {
-  wait_for (undo_is_offered, page, "the toast offering Undo");
-  wait_for_toast_shown ();
+  scm_test_ui_wait_for (undo_is_offered, page, "the toast offering Undo");
+  scm_test_ui_wait_for_toast_shown ();
   adw_toast_dismiss (scm_list_page_get_undo_toast (page));
   g_assert_cmpuint (scm_list_page_get_n_pending_deletes (page), ==, 0);
 }
@@ -1099,13 +1016,13 @@ answer (AdwMessageDialog *dialog,
   adw_message_dialog_response (dialog, response);
   if (find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == GTK_WINDOW (dialog))
     gtk_window_destroy (GTK_WINDOW (dialog));
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 }
 
 static gboolean
 person_is_deleted (gpointer data)
 {
-  g_autoptr (ScmPerson) person = scm_store_find_person_by_email (get_store (), data, NULL);
+  g_autoptr (ScmPerson) person = scm_store_find_person_by_email (scm_test_ui_get_store (), data, NULL);
 
   return person == NULL;
 }
@@ -1113,7 +1030,7 @@ person_is_deleted (gpointer data)
 static gboolean
 domains_are_gone (gpointer data)
 {
-  g_autoptr (GPtrArray) domains = scm_store_list_domains (get_store (), *(gint64 *) data, NULL);
+  g_autoptr (GPtrArray) domains = scm_store_list_domains (scm_test_ui_get_store (), *(gint64 *) data, NULL);
 
   return domains != NULL && domains->len == 0;
 }
@@ -1144,7 +1061,7 @@ test_delete (Fixture       *fixture,
   g_assert_cmpstr (scm_person_get_email (get_row (page, position)), ==, "ada@example.com");
   delete_row (page, position);
   let_undo_pass (page);
-  wait_for (person_is_deleted, (gpointer) "ada@example.com", "Ada to be deleted");
+  scm_test_ui_wait_for (person_is_deleted, (gpointer) "ada@example.com", "Ada to be deleted");
   wait_for_rows (page, 2);
 
   /* The pending domain of Globex goes; the organization Globex too. */
@@ -1154,7 +1071,7 @@ test_delete (Fixture       *fixture,
       break;
   delete_row (page, position);
   let_undo_pass (page);
-  wait_for (domains_are_gone, &fixture->globex_id, "the domain of Globex to be deleted");
+  scm_test_ui_wait_for (domains_are_gone, &fixture->globex_id, "the domain of Globex to be deleted");
   wait_for_rows (page, 2);
 
   page = show_page (window, "organizations");
@@ -1174,7 +1091,7 @@ test_delete (Fixture       *fixture,
   answer (dialog, "close");
   g_assert_cmpuint (count_rows (page), ==, 1);
   g_assert_null (scm_list_page_get_undo_toast (page));
-  g_assert_cmpint (scm_store_count_persons (get_store (), fixture->acme_id), ==, 2);
+  g_assert_cmpint (scm_store_count_persons (scm_test_ui_get_store (), fixture->acme_id), ==, 2);
 
   close_window (window);
 }

@@ -14,6 +14,7 @@
 #include "scm-server-status.h"
 #include "scm-smtp-sink.h"
 #include "scm-store.h"
+#include "scm-test-ui.h"
 #include "scm-test-util.h"
 #include "scm-window.h"
 
@@ -21,87 +22,7 @@
  * delete with Undo, the audit log's filters and export, the shortcuts
  * window. */
 
-static ScmApplication *
-get_application (void)
-{
-  static ScmApplication *app;
-
-  if (app == NULL)
-    {
-      app = scm_application_new ();
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-    }
-  return app;
-}
-
-static ScmStore *
-get_store (void)
-{
-  return scm_authority_get_store (scm_application_get_authority (get_application ()));
-}
-
 /* Waiting ------------------------------------------------------------------ */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_timeout_cb (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  guint timeout = g_timeout_add_seconds (60, wait_timeout_cb, (gpointer) what);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-static void
-drain_main_loop (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-quit_wait_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Lets a toast finish appearing: libadwaita 1.2 crashes when one is
- * dismissed during its entrance that replaced another toast. */
-static void
-wait_for_toast_shown (void)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (600, quit_wait_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-window_is_ready (gpointer data)
-{
-  return g_strcmp0 (scm_window_get_state_page (data), "main") == 0 &&
-         scm_application_get_authority (get_application ()) != NULL;
-}
-
-static gboolean
-page_is_loaded (gpointer data)
-{
-  return !scm_list_page_get_loading (data) &&
-         g_strcmp0 (scm_list_page_get_state (data), "loading") != 0;
-}
 
 /* The data directory ------------------------------------------------------- */
 
@@ -232,7 +153,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  scm_application_stop_server (get_application ());
+  scm_application_stop_server (scm_test_ui_get_application ());
   scm_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->data_dir);
@@ -245,14 +166,14 @@ fixture_tear_down (Fixture       *fixture,
 static ScmWindow *
 open_window (Fixture *fixture)
 {
-  ScmApplication *app = get_application ();
+  ScmApplication *app = scm_test_ui_get_application ();
   ScmWindow *window;
 
   scm_application_set_data_dir (app, fixture->data_dir);
   window = scm_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   scm_application_open_data (app, NULL);
-  wait_for (window_is_ready, window, "the window to open the data directory");
+  scm_test_ui_wait_for (scm_test_ui_window_is_ready, window, "the window to open the data directory");
   return window;
 }
 
@@ -264,7 +185,7 @@ show_page (ScmWindow  *window,
 
   g_assert_true (SCM_IS_LIST_PAGE (page));
   scm_window_set_visible_page (window, name);
-  wait_for (page_is_loaded, page, name);
+  scm_test_ui_wait_for (scm_test_ui_page_is_loaded, page, name);
   return SCM_LIST_PAGE (page);
 }
 
@@ -323,7 +244,7 @@ static void
 close_window (ScmWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 }
 
 /* The server switch ------------------------------------------------------------ */
@@ -331,7 +252,7 @@ close_window (ScmWindow *window)
 static gboolean
 server_is (gpointer data)
 {
-  return (int) scm_application_get_server_state (get_application ()) == GPOINTER_TO_INT (data);
+  return (int) scm_application_get_server_state (scm_test_ui_get_application ()) == GPOINTER_TO_INT (data);
 }
 
 static gboolean
@@ -383,7 +304,7 @@ fetch (const char *url,
   memset (result, 0, sizeof *result);
   g_signal_connect (message, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
   soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, fetch_cb, result);
-  wait_for (fetch_is_done, result, url);
+  scm_test_ui_wait_for (fetch_is_done, result, url);
 }
 
 static void
@@ -400,7 +321,7 @@ test_server_switch (Fixture       *fixture,
 
   /* Stopped at first (server.autostart is off), with a switch a screen
    * reader can name. */
-  g_assert_cmpint (scm_application_get_server_state (get_application ()), ==, SCM_SERVER_STATE_STOPPED);
+  g_assert_cmpint (scm_application_get_server_state (scm_test_ui_get_application ()), ==, SCM_SERVER_STATE_STOPPED);
   g_assert_cmpstr (scm_server_status_get_text (status), ==, "Server stopped");
   g_assert_false (gtk_switch_get_active (server_switch));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (server_switch)));
@@ -409,9 +330,9 @@ test_server_switch (Fixture       *fixture,
   /* The switch starts it: the header bar shows the URL, which answers. */
   g_assert_true (gtk_widget_activate (GTK_WIDGET (server_switch)));
   /* (The switch slides before it acts.) */
-  wait_for (server_is, GINT_TO_POINTER (SCM_SERVER_STATE_RUNNING), "the server to run");
+  scm_test_ui_wait_for (server_is, GINT_TO_POINTER (SCM_SERVER_STATE_RUNNING), "the server to run");
   g_assert_true (gtk_switch_get_active (server_switch));
-  url = g_strdup (scm_application_get_server_url (get_application ()));
+  url = g_strdup (scm_application_get_server_url (scm_test_ui_get_application ()));
   g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
   g_assert_cmpstr (url + strlen ("https://"), ==, fixture->listen);
   g_assert_cmpstr (scm_server_status_get_text (status), ==, "Serving at");
@@ -428,7 +349,7 @@ test_server_switch (Fixture       *fixture,
 
   /* And stops it: the URL no longer answers. */
   g_assert_true (gtk_widget_activate (GTK_WIDGET (server_switch)));
-  wait_for (server_is, GINT_TO_POINTER (SCM_SERVER_STATE_STOPPED), "the server to stop");
+  scm_test_ui_wait_for (server_is, GINT_TO_POINTER (SCM_SERVER_STATE_STOPPED), "the server to stop");
   g_assert_false (gtk_switch_get_active (server_switch));
   g_assert_false (gtk_widget_get_visible (get_child (status, SCM_TYPE_SERVER_STATUS, "url_label")));
   fetch (ca_url, &answer);
@@ -455,12 +376,12 @@ test_server_failure (Fixture       *fixture,
   listen = g_strdup_printf ("0.0.0.0:%u", port);
   window = open_window (fixture);
   status = scm_window_get_server_status (window);
-  set_setting (get_store (), "server.listen", listen);
+  set_setting (scm_test_ui_get_store (), "server.listen", listen);
 
   g_assert_true (gtk_widget_activate (GTK_WIDGET (scm_server_status_get_switch (status))));
-  wait_for (server_is, GINT_TO_POINTER (SCM_SERVER_STATE_FAILED), "the server to fail");
+  scm_test_ui_wait_for (server_is, GINT_TO_POINTER (SCM_SERVER_STATE_FAILED), "the server to fail");
   g_assert_cmpstr (scm_server_status_get_text (status), ==, "Server failed");
-  g_assert_nonnull (strstr (scm_application_get_server_error (get_application ()), listen + 8));
+  g_assert_nonnull (strstr (scm_application_get_server_error (scm_test_ui_get_application ()), listen + 8));
   g_assert_false (gtk_switch_get_active (scm_server_status_get_switch (status)));
 
   close_window (window);
@@ -480,11 +401,11 @@ open_preferences (ScmWindow *window)
   ScmPreferencesWindow *preferences;
 
   /* Ctrl+,'s action. */
-  g_action_group_activate_action (G_ACTION_GROUP (get_application ()), "preferences", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (scm_test_ui_get_application ()), "preferences", NULL);
   preferences = SCM_PREFERENCES_WINDOW (find_toplevel (SCM_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (preferences);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (preferences)) == GTK_WINDOW (window));
-  wait_for (preferences_are_idle, preferences, "the preferences to be read");
+  scm_test_ui_wait_for (preferences_are_idle, preferences, "the preferences to be read");
   return preferences;
 }
 
@@ -512,14 +433,14 @@ click (ScmPreferencesWindow *preferences,
   g_assert_true (gtk_widget_is_sensitive (button));
   /* What a click ends with (gtk_widget_activate() would wait a moment). */
   g_signal_emit_by_name (button, "clicked");
-  wait_for (preferences_are_idle, preferences, id);
+  scm_test_ui_wait_for (preferences_are_idle, preferences, id);
 }
 
 static void
 assert_setting (const char *key,
                 const char *expected)
 {
-  g_autofree char *value = scm_store_get_setting (get_store (), key);
+  g_autofree char *value = scm_store_get_setting (scm_test_ui_get_store (), key);
 
   g_assert_cmpstr (value, ==, expected);
 }
@@ -528,7 +449,7 @@ static void
 close_preferences (ScmPreferencesWindow *preferences)
 {
   gtk_window_destroy (GTK_WINDOW (preferences));
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 }
 
 static void
@@ -554,7 +475,7 @@ test_preferences_persist (Fixture       *fixture,
   click (preferences, "limits_save_button");
   autostart = get_child (preferences, SCM_TYPE_PREFERENCES_WINDOW, "autostart_switch");
   gtk_switch_set_active (autostart, TRUE);
-  wait_for (preferences_are_idle, preferences, "the autostart setting to be saved");
+  scm_test_ui_wait_for (preferences_are_idle, preferences, "the autostart setting to be saved");
 
   set_field (preferences, "smtp_host_row", "mail.example.com");
   set_field (preferences, "smtp_from_row", "PKI@example.com");
@@ -681,7 +602,7 @@ test_preferences_test_email (Fixture       *fixture,
 
   /* Send Test Email saves the settings, then sends with them. */
   click (preferences, "test_mail_button");
-  wait_for (label_is_visible, result, "the test email's result");
+  scm_test_ui_wait_for (label_is_visible, result, "the test email's result");
   g_assert_true (scm_smtp_sink_wait_for_messages (sink, 1, 10000));
   messages = scm_smtp_sink_get_messages (sink);
   message = messages->pdata[0];
@@ -698,7 +619,7 @@ test_preferences_test_email (Fixture       *fixture,
   scm_smtp_sink_set_credentials (sink, "pki", "another Secret 12 word");
   gtk_widget_set_visible (GTK_WIDGET (result), FALSE);
   click (preferences, "test_mail_button");
-  wait_for (label_is_visible, result, "the failed test email's result");
+  scm_test_ui_wait_for (label_is_visible, result, "the failed test email's result");
   g_assert_nonnull (strstr (gtk_label_get_text (result), "The test email was not sent"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (result), "error"));
 
@@ -717,7 +638,7 @@ undo_is_offered (gpointer data)
 static gboolean
 has_person (const char *email)
 {
-  g_autoptr (ScmPerson) person = scm_store_find_person_by_email (get_store (), email, NULL);
+  g_autoptr (ScmPerson) person = scm_store_find_person_by_email (scm_test_ui_get_store (), email, NULL);
 
   return person != NULL;
 }
@@ -751,7 +672,7 @@ delete_person (ScmListPage *page,
   g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (get_rows (page)), position, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "list.delete", NULL));
-  wait_for (undo_is_offered, page, "the toast offering Undo");
+  scm_test_ui_wait_for (undo_is_offered, page, "the toast offering Undo");
 }
 
 static void
@@ -773,12 +694,12 @@ test_delete_undo (Fixture       *fixture,
   g_assert_cmpuint (find_row (page, "ada@example.com"), ==, GTK_INVALID_LIST_POSITION);
 
   /* Undo, the toast's button, brings it back; the store never lost it. */
-  wait_for_toast_shown ();
+  scm_test_ui_wait_for_toast_shown ();
   undo = find_button (GTK_WIDGET (window), "_Undo");
   g_assert_nonnull (undo);
   g_assert_true (gtk_widget_is_sensitive (undo));
   g_signal_emit_by_name (undo, "clicked");
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
   g_assert_cmpuint (scm_list_page_get_n_pending_deletes (page), ==, 0);
   g_assert_cmpuint (count_rows (page), ==, 3);
   g_assert_cmpuint (find_row (page, "ada@example.com"), !=, GTK_INVALID_LIST_POSITION);
@@ -787,13 +708,13 @@ test_delete_undo (Fixture       *fixture,
   /* A reload meanwhile does not bring back a row waiting for Undo. */
   delete_person (page, "grace@example.com");
   scm_list_page_invalidate (page);
-  wait_for (page_is_loaded, page, "the reload");
+  scm_test_ui_wait_for (scm_test_ui_page_is_loaded, page, "the reload");
   g_assert_cmpuint (count_rows (page), ==, 2);
   g_assert_cmpuint (find_row (page, "grace@example.com"), ==, GTK_INVALID_LIST_POSITION);
 
   /* Without Undo: closing the window deletes it. */
   close_window (window);
-  wait_for (person_is_deleted, (gpointer) "grace@example.com", "Grace to be deleted");
+  scm_test_ui_wait_for (person_is_deleted, (gpointer) "grace@example.com", "Grace to be deleted");
   g_assert_true (has_person ("ada@example.com"));
 }
 
@@ -809,10 +730,10 @@ test_delete_without_undo (Fixture       *fixture,
   g_assert_true (has_person ("alan@example.com"));
 
   /* The toast times out. */
-  wait_for_toast_shown ();
+  scm_test_ui_wait_for_toast_shown ();
   adw_toast_dismiss (scm_list_page_get_undo_toast (page));
-  wait_for (person_is_deleted, (gpointer) "alan@example.com", "Alan to be deleted");
-  wait_for (page_is_loaded, page, "the reload");
+  scm_test_ui_wait_for (person_is_deleted, (gpointer) "alan@example.com", "Alan to be deleted");
+  scm_test_ui_wait_for (scm_test_ui_page_is_loaded, page, "the reload");
   g_assert_cmpuint (count_rows (page), ==, 2);
   g_assert_cmpuint (scm_list_page_get_n_pending_deletes (page), ==, 0);
 
@@ -890,7 +811,7 @@ test_audit_filters (Fixture       *fixture,
 
   /* Every change of the fixture is there, and the four sign-ins. */
   g_assert_cmpuint (all, >, 4);
-  wait_for (forms_are_listed, forms, "the forms to choose from");
+  scm_test_ui_wait_for (forms_are_listed, forms, "the forms to choose from");
 
   gtk_drop_down_set_selected (results, SCM_AUDIT_PAGE_RESULT_FAILURE);
   failures = count_rows (page);
@@ -906,7 +827,7 @@ test_audit_filters (Fixture       *fixture,
 
   gtk_drop_down_set_selected (forms, find_string (forms, "Contractors"));
   gtk_editable_set_text (scm_list_page_get_search_entry (page), "secret wrong");
-  wait_for (page_is_loaded, page, "the search");
+  scm_test_ui_wait_for (scm_test_ui_page_is_loaded, page, "the search");
   /* The search entry waits a moment after typing. */
   while (count_rows (page) != 1)
     g_main_context_iteration (NULL, TRUE);
@@ -937,7 +858,7 @@ test_audit_export (Fixture       *fixture,
   gtk_drop_down_set_selected (results, SCM_AUDIT_PAGE_RESULT_FAILURE);
   g_assert_cmpuint (count_rows (page), ==, 3);
   scm_audit_page_export_csv (SCM_AUDIT_PAGE (page), file, NULL, export_cb, &export);
-  wait_for (export_is_done, &export, "the export");
+  scm_test_ui_wait_for (export_is_done, &export, "the export");
   g_assert_no_error (export.error);
   g_assert_cmpint (export.n, ==, 3);
 
@@ -960,7 +881,7 @@ static void
 assert_accel (const char *action,
               const char *accel)
 {
-  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (get_application ()), action);
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (scm_test_ui_get_application ()), action);
 
   g_assert_true (g_strv_contains ((const char * const *) accels, accel));
 }

@@ -15,6 +15,7 @@
 #include "scm-import-wizard.h"
 #include "scm-list-page.h"
 #include "scm-store.h"
+#include "scm-test-ui.h"
 #include "scm-test-util.h"
 #include "scm-window.h"
 
@@ -23,68 +24,7 @@
  * data directory. With SCM_TEST_SCREENSHOTS=DIR each step is saved as a
  * PNG there. */
 
-static ScmApplication *
-get_application (void)
-{
-  static ScmApplication *app;
-
-  if (app == NULL)
-    {
-      app = scm_application_new ();
-      g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-    }
-  return app;
-}
-
-static ScmStore *
-get_store (void)
-{
-  return scm_authority_get_store (scm_application_get_authority (get_application ()));
-}
-
 /* Waiting ------------------------------------------------------------------ */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_timeout_cb (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  guint timeout = g_timeout_add_seconds (120, wait_timeout_cb, (gpointer) what);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (timeout);
-}
-
-static void
-drain_main_loop (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-window_is_ready (gpointer data)
-{
-  return g_strcmp0 (scm_window_get_state_page (data), "main") == 0 &&
-         scm_application_get_authority (get_application ()) != NULL;
-}
-
-static gboolean
-page_is_loaded (gpointer data)
-{
-  return !scm_list_page_get_loading (data) &&
-         g_strcmp0 (scm_list_page_get_state (data), "loading") != 0;
-}
 
 static gboolean
 wizard_is_idle (gpointer data)
@@ -114,7 +54,7 @@ wait_for_step (ScmImportWizard *wizard,
   StepWait wait = { wizard, step };
   g_autofree char *what = g_strdup_printf ("the wizard's step “%s”", step);
 
-  wait_for (wizard_is_at, &wait, what);
+  scm_test_ui_wait_for (wizard_is_at, &wait, what);
 }
 
 /* The data directory ------------------------------------------------------- */
@@ -238,14 +178,14 @@ static const char mixed_csv[] =
 static ScmWindow *
 open_window (Fixture *fixture)
 {
-  ScmApplication *app = get_application ();
+  ScmApplication *app = scm_test_ui_get_application ();
   ScmWindow *window;
 
   scm_application_set_data_dir (app, fixture->data_dir);
   window = scm_window_new (app);
   gtk_window_present (GTK_WINDOW (window));
   scm_application_open_data (app, NULL);
-  wait_for (window_is_ready, window, "the window to open the data directory");
+  scm_test_ui_wait_for (scm_test_ui_window_is_ready, window, "the window to open the data directory");
   return window;
 }
 
@@ -339,7 +279,7 @@ screenshot (gpointer    window,
   for (int i = 0; i < 40; i++)
     {
       g_usleep (10000);
-      drain_main_loop ();
+      scm_test_ui_drain_main_loop ();
     }
   width = gtk_widget_get_width (wizard);
   height = gtk_widget_get_height (wizard);
@@ -375,7 +315,7 @@ open_wizard (ScmWindow *window,
       GtkWidget *import_button = NULL;
 
       scm_window_set_visible_page (window, "persons");
-      wait_for (page_is_loaded, page, "the persons page");
+      scm_test_ui_wait_for (scm_test_ui_page_is_loaded, page, "the persons page");
       collect_widgets (GTK_WIDGET (page), GTK_TYPE_BUTTON, buttons);
       for (guint i = 0; i < buttons->len; i++)
         if (g_strcmp0 (gtk_actionable_get_action_name (buttons->pdata[i]), "persons.import") == 0)
@@ -388,12 +328,12 @@ open_wizard (ScmWindow *window,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.import-persons", NULL));
 
   /* A button's activation clicks it a moment later, as a key press would. */
-  wait_for (wizard_is_shown, NULL, "the wizard to open");
+  scm_test_ui_wait_for (wizard_is_shown, NULL, "the wizard to open");
   wizard = SCM_IMPORT_WIZARD (find_toplevel (SCM_TYPE_IMPORT_WIZARD));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (wizard)) == GTK_WINDOW (window));
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (wizard)));
   g_assert_cmpstr (scm_window_get_visible_page (window), ==, "persons");
-  wait_for (wizard_is_idle, wizard, "the wizard to list the organizations");
+  scm_test_ui_wait_for (wizard_is_idle, wizard, "the wizard to list the organizations");
   g_assert_cmpstr (scm_import_wizard_get_step (wizard), ==, "file");
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL)
                   && !g_str_equal (scm_import_wizard_get_step (wizard), "file"));
@@ -523,13 +463,13 @@ close_all (ScmImportWizard *wizard,
   if (wizard != NULL)
     gtk_window_destroy (GTK_WINDOW (wizard));
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
 }
 
 static gint64
 count_persons (void)
 {
-  return scm_store_count_persons (get_store (), 0);
+  return scm_store_count_persons (scm_test_ui_get_store (), 0);
 }
 
 /* The indexes of the persons table, as another connection sees them: a
@@ -562,7 +502,7 @@ count_person_events (void)
   g_autoptr (GPtrArray) events = NULL;
   g_autoptr (GError) error = NULL;
 
-  events = scm_store_list_audit_events (get_store (), &filter, 0, &error);
+  events = scm_store_list_audit_events (scm_test_ui_get_store (), &filter, 0, &error);
   g_assert_no_error (error);
   return events->len;
 }
@@ -648,7 +588,7 @@ test_valid_only (Fixture       *fixture,
    * what to do and the wizard stays on the columns. */
   select_combo (wizard, "organization_row", "None");
   next (wizard);
-  wait_for (message_dialog_shown, NULL, "the validation error");
+  scm_test_ui_wait_for (message_dialog_shown, NULL, "the validation error");
   dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "default organization"));
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -703,13 +643,13 @@ test_valid_only (Fixture       *fixture,
   result = scm_import_wizard_get_result (wizard);
   g_assert_true (scm_person_import_get_committed (result));
   g_assert_cmpint (count_persons (), ==, 4);
-  ada = scm_store_find_person_by_email (get_store (), "ada@example.com", &error);
+  ada = scm_store_find_person_by_email (scm_test_ui_get_store (), "ada@example.com", &error);
   g_assert_no_error (error);
   g_assert_cmpint (scm_person_get_organization_id (ada), ==, fixture->acme_id);
   g_assert_cmpstr (scm_person_get_phone (ada), ==, "+44 20 7946 0000");
 
   /* The Persons page reloaded with the new persons. */
-  wait_for (page_is_loaded, get_persons_page (window), "the persons page to reload");
+  scm_test_ui_wait_for (scm_test_ui_page_is_loaded, get_persons_page (window), "the persons page to reload");
   g_assert_cmpuint (g_list_model_get_n_items (scm_list_page_get_items (get_persons_page (window))),
                     ==, 4);
   screenshot (window, "6-persons-page");
@@ -717,20 +657,20 @@ test_valid_only (Fixture       *fixture,
   /* The generated Secret IDs, once, in a file only the owner reads. */
   g_assert_true (gtk_widget_is_sensitive (get_child (wizard, "export_secrets_button")));
   scm_import_wizard_export_secret_ids (wizard, secrets_file);
-  wait_for (wizard_is_idle, wizard, "the Secret IDs to be saved");
+  scm_test_ui_wait_for (wizard_is_idle, wizard, "the Secret IDs to be saved");
   g_assert_cmpint (g_stat (secrets_path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   read_secret_ids (secrets_path, emails, secrets);
   g_assert_cmpuint (emails->len, ==, 3);
   for (guint i = 0; i < emails->len; i++)
-    g_assert_true (scm_store_verify_person_secret_id (get_store (), emails->pdata[i],
+    g_assert_true (scm_store_verify_person_secret_id (scm_test_ui_get_store (), emails->pdata[i],
                                                       secrets->pdata[i]));
   g_assert_cmpstr (emails->pdata[0], ==, "ada@example.com");
   g_assert_false (gtk_widget_is_sensitive (get_child (wizard, "export_secrets_button")));
 
   /* Done closes the wizard. */
   next (wizard);
-  drain_main_loop ();
+  scm_test_ui_drain_main_loop ();
   g_assert_null (find_toplevel (SCM_TYPE_IMPORT_WIZARD));
   close_all (NULL, window);
 }
@@ -772,14 +712,14 @@ test_all_or_nothing (Fixture       *fixture,
   g_assert_cmpstr (label_text (wizard, "created_label"), ==, "0");
   g_assert_cmpstr (label_text (wizard, "failed_label"), ==, "4");
   g_assert_cmpint (count_persons (), ==, 1);
-  g_assert_null (scm_store_find_person_by_email (get_store (), "ada@example.com", NULL));
+  g_assert_null (scm_store_find_person_by_email (scm_test_ui_get_store (), "ada@example.com", NULL));
   /* The refusal is in the audit log; no person is. */
   g_assert_cmpuint (count_person_events (), ==, events_before + 1);
 
   g_assert_false (gtk_widget_get_visible (get_child (wizard, "export_secrets_button")));
   g_assert_true (gtk_widget_get_visible (get_child (wizard, "export_report_button")));
   scm_import_wizard_export_report (wizard, report_file);
-  wait_for (wizard_is_idle, wizard, "the report to be saved");
+  scm_test_ui_wait_for (wizard_is_idle, wizard, "the report to be saved");
   g_file_get_contents (report_path, &report, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (report, "Line,Column,Email,Problem\r\n"));
@@ -839,7 +779,7 @@ test_cancel (Fixture       *fixture,
 
   next (wizard);
   wait.bar = get_child (wizard, "progress_bar");
-  wait_for (import_has_progressed, &wait, "the import to progress");
+  scm_test_ui_wait_for (import_has_progressed, &wait, "the import to progress");
   screenshot (wizard, "4-importing");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.cancel", NULL));
   wait_for_step (wizard, "preview");
@@ -862,7 +802,7 @@ test_cancel (Fixture       *fixture,
     g_autofree char *email = g_strdup_printf ("person%u@example.com", n - 1);
     g_autoptr (GError) error = NULL;
 
-    last = scm_store_find_person_by_email (get_store (), email, &error);
+    last = scm_store_find_person_by_email (scm_test_ui_get_store (), email, &error);
     g_assert_no_error (error);
     g_assert_cmpint (scm_person_get_department_id (last), ==, fixture->sales_id);
   }
@@ -892,7 +832,7 @@ test_close_while_importing (Fixture       *fixture,
   wait_for_step (wizard, "preview");
   next (wizard);
   wait.bar = get_child (wizard, "progress_bar");
-  wait_for (import_has_progressed, &wait, "the import to progress");
+  scm_test_ui_wait_for (import_has_progressed, &wait, "the import to progress");
 
   g_weak_ref_init (&ref, wizard);
   gtk_window_close (GTK_WINDOW (wizard));
@@ -927,7 +867,7 @@ test_bad_file (Fixture       *fixture,
   const char *body;
 
   scm_import_wizard_set_file (wizard, empty);
-  wait_for (wizard_is_idle, wizard, "the file to be read");
+  scm_test_ui_wait_for (wizard_is_idle, wizard, "the file to be read");
   g_assert_cmpstr (scm_import_wizard_get_step (wizard), ==, "file");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   g_assert_nonnull (strstr (gtk_label_get_text (error_label), "empty.csv"));
@@ -941,7 +881,7 @@ test_bad_file (Fixture       *fixture,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_label)));
   select_combo (wizard, "organization_row", "Acme Corporation");
   next (wizard);
-  wait_for (message_dialog_shown, NULL, "the validation error");
+  scm_test_ui_wait_for (message_dialog_shown, NULL, "the validation error");
   body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)));
   if (strstr (body, "Line 3") == NULL)
     g_error ("the error “%s” does not name line 3", body);
